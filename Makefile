@@ -1,0 +1,230 @@
+# Parakeet - the one entry point.  `make help` lists every target and variable.
+#
+# The layering rule (DESIGN.md): lab N is the union of lab1..labN - every
+# hv/, guest/ and common/ source of those labs compiled into one hypervisor
+# and one guest library, every tests/ guest built, every include/ on the
+# path.  For the labs named in REF, each exercise file is taken from
+# solutions/ instead of the lab directory.
+
+.SUFFIXES:
+.DELETE_ON_ERROR:
+.SECONDARY:
+SHELL := /bin/bash
+
+# ---------------------------------------------------------------- variables
+LAB_DIRS_ALL := $(sort $(wildcard lab[0-9]-*))
+labnum = $(patsubst lab%,%,$(firstword $(subst -, ,$(1))))
+MAX_LAB := $(lastword $(sort $(foreach d,$(LAB_DIRS_ALL),$(call labnum,$(d)))))
+
+LAB ?= $(MAX_LAB)
+REF ?=
+TEST ?=
+EMU ?= both
+TESTS ?=
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+HIDDEN ?=
+TIMEOUT_SCALE ?= 1
+DEST ?=
+
+ifeq ($(filter $(LAB),$(foreach d,$(LAB_DIRS_ALL),$(call labnum,$(d)))),)
+$(error LAB=$(LAB): no directory lab$(LAB)-*; labs present: $(LAB_DIRS_ALL))
+endif
+
+# REF=all | N | N-M | empty  ->  the list of lab numbers built from solutions/
+seq = $(shell seq $(1) $(2))
+REF_LABS := $(strip \
+  $(if $(filter all,$(REF)),$(call seq,1,9), \
+  $(if $(findstring -,$(REF)),$(call seq,$(word 1,$(subst -, ,$(REF))),$(word 2,$(subst -, ,$(REF)))), \
+  $(REF))))
+
+LAB_DIRS := $(foreach d,$(LAB_DIRS_ALL),$(if $(shell test $(call labnum,$(d)) -le $(LAB) && echo y),$(d)))
+BUILD := build/lab$(LAB)$(if $(REF),-ref$(REF))
+
+# V=1 shows every command; by default one short line per file.
+V ?=
+Q := $(if $(V),,@)
+say = $(if $(V),:,printf '  %-4s %s\n' '$(1)' '$(2)')
+
+# ---------------------------------------------------------------- toolchain
+# tools/toolprefix finds i386-elf-, i686-elf-, i686-linux-gnu- or a host gcc
+# whose -m32 really links; TOOLPREFIX= overrides.
+TOOLPREFIX ?= $(shell tools/toolprefix 2>/dev/null)
+CC := $(TOOLPREFIX)gcc
+LD := $(TOOLPREFIX)ld
+AR := $(TOOLPREFIX)ar
+OBJCOPY := $(TOOLPREFIX)objcopy
+HOSTCC ?= cc
+PYTHON ?= python3
+
+CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
+  -ffreestanding -fno-pic -fno-pie -fno-stack-protector -nostdlib \
+  -fno-omit-frame-pointer -fno-strict-aliasing -fno-asynchronous-unwind-tables \
+  -mgeneral-regs-only -Wall -Wextra -Werror -Wno-unused-parameter \
+  -MMD -MP $(foreach d,$(LAB_DIRS),-I$(d)/include)
+ASFLAGS := -m32 -fno-pic -fno-pie -D__ASSEMBLER__ -Wa,--noexecstack -MMD -MP \
+  $(foreach d,$(LAB_DIRS),-I$(d)/include)
+LDFLAGS := -m elf_i386 -nostdlib -static --build-id=none
+LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
+
+# ---------------------------------------------------------------- sources
+# pick(file): the solution copy when the file's lab is in REF and has one.
+pick = $(if $(and $(filter $(call labnum,$(1)),$(REF_LABS)),$(wildcard solutions/$(1))),solutions/$(1),$(1))
+# Every source of a lab subdirectory, the lab's own and its exercise files.
+lab_srcs = $(sort $(wildcard $(1)/$(2)/*.c $(1)/$(2)/*.S) \
+  $(patsubst solutions/%,%,$(wildcard solutions/$(1)/$(2)/*.c solutions/$(1)/$(2)/*.S)))
+srcs_of = $(foreach d,$(LAB_DIRS),$(foreach f,$(call lab_srcs,$(d),$(1)),$(call pick,$(f))))
+
+HV_SRCS := $(call srcs_of,hv) $(call srcs_of,common)
+GUEST_SRCS := $(call srcs_of,guest) $(call srcs_of,common)
+obj = $(patsubst %,$(BUILD)/obj/%.o,$(basename $(1)))
+HV_OBJS := $(call obj,$(HV_SRCS))
+GUEST_OBJS := $(call obj,$(GUEST_SRCS))
+HV_LDS := $(firstword $(wildcard $(foreach d,$(LAB_DIRS),$(d)/hv/hv.ld)))
+GUEST_LDS := $(firstword $(wildcard $(foreach d,$(LAB_DIRS),$(d)/guest/guest.ld)))
+
+TEST_SRCS := $(foreach d,$(LAB_DIRS),$(wildcard $(d)/tests/*.c))
+GUESTS := $(patsubst %.c,$(BUILD)/guests/%.elf,$(notdir $(TEST_SRCS)))
+
+HV := $(BUILD)/hv.elf
+LIBGUEST := $(BUILD)/libguest.a
+
+# ---------------------------------------------------------------- targets
+.PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
+        skeletons check-skeletons doctor deps unit gradescope
+
+all: build
+
+help:
+	@echo "Parakeet: a teaching hypervisor.  Targets:"
+	@echo "  make run              build the finished system (REF=all, lab $(MAX_LAB)) and boot its demo in QEMU"
+	@echo "  make test             everything CI checks (installs missing tools first)"
+	@echo "  make build            build lab LAB into build/labN[-refSPEC]/"
+	@echo "  make qemu             boot lab LAB's guests (TEST=name, default the demo) in QEMU; Ctrl-A X quits"
+	@echo "  make qemu-gdb         the same, halted, waiting for GDB on port $(GDBPORT)"
+	@echo "  make gdb              attach GDB to make qemu-gdb, with the hypervisor's symbols"
+	@echo "  make bochs            boot the same guests in Bochs (it enforces segment limits)"
+	@echo "  make grade            grade labs 1..LAB against lab LAB's build"
+	@echo "  make unit             host-side unit tests (ELF checks, formatting)"
+	@echo "  make skeletons        regenerate every skeleton from solutions/"
+	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
+	@echo "  make doctor           check the tools, explain each problem and its fix"
+	@echo "  make deps             install missing tools (apt-get) or print the command"
+	@echo "  make dist DEST=dir    a student release: everything but solutions/"
+	@echo "  make gradescope       build/gradescope/autograder.zip"
+	@echo "  make clean            remove build/"
+	@echo "Variables:"
+	@echo "  LAB=N          which lab to build (default $(MAX_LAB), the highest present)"
+	@echo "  REF=all|N|N-M  take those labs' exercise files from solutions/ (default: yours)"
+	@echo "  TEST=name      which test's guests make qemu/bochs boot (default: the lab's demo)"
+	@echo "  EMU=qemu|bochs|both   emulators for make grade (default both)"
+	@echo "  TESTS=pattern  only grade tests matching (e.g. 'lab1/*' or hello)"
+	@echo "  JOBS=N         parallel grading runs (default: cores, $(JOBS))"
+	@echo "  HIDDEN=dir     extra test directory (an instructor's hidden tests)"
+	@echo "  TIMEOUT_SCALE=x  multiply every test timeout (slow machines)"
+	@echo "  TOOLPREFIX=p   cross toolchain prefix (found: '$(TOOLPREFIX)')"
+
+deps:
+	@tools/deps
+
+doctor:
+	@tools/doctor
+
+build: $(HV) $(GUESTS) lab-extras
+
+$(BUILD)/obj/%.o: %.c | toolchain
+	@mkdir -p $(@D)
+	@$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.S | toolchain
+	@mkdir -p $(@D)
+	@$(call say,AS,$<)
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+$(HV): $(HV_OBJS) $(HV_LDS)
+	@$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -T $(HV_LDS) -o $@ $(HV_OBJS) $(LIBGCC)
+
+$(LIBGUEST): $(GUEST_OBJS)
+	@rm -f $@
+	@$(call say,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/guests/%.elf: $(BUILD)/obj/tests/%.o $(LIBGUEST) $(GUEST_LDS)
+	@mkdir -p $(@D)
+	@$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -T $(GUEST_LDS) -o $@ $< $(LIBGUEST) $(LIBGCC)
+
+# One clear message when there is no cross compiler (tools/deps installs one).
+toolchain:
+	@command -v $(CC) >/dev/null 2>&1 || { \
+	  echo "error: no i386 cross compiler found (tried TOOLPREFIX='$(TOOLPREFIX)', gcc '$(CC)')."; \
+	  echo "       run 'make deps' to install one, or set TOOLPREFIX=, e.g. TOOLPREFIX=i686-elf-"; \
+	  exit 1; }
+.PHONY: toolchain
+
+# Test guests are found by name in any lab's tests/ directory.
+vpath %.c $(foreach d,$(LAB_DIRS),$(d)/tests)
+$(BUILD)/obj/tests/%.o: %.c | toolchain
+	@mkdir -p $(@D)
+	@$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+# A lab may add build rules for extra modules in tests/*.mk; they add
+# their outputs to LAB_EXTRAS.
+LAB_EXTRAS :=
+include $(wildcard $(foreach d,$(LAB_DIRS),$(d)/tests/*.mk))
+lab-extras: $(LAB_EXTRAS)
+.PHONY: lab-extras
+
+-include $(HV_OBJS:.o=.d) $(GUEST_OBJS:.o=.d) $(patsubst $(BUILD)/guests/%.elf,$(BUILD)/obj/tests/%.d,$(GUESTS))
+
+# ---------------------------------------------------------------- running
+GDBPORT := $(shell expr 26000 + $$(id -u) % 5000)
+MAKE_ARGS_STR := LAB=$(LAB)$(if $(REF), REF=$(REF))
+RUN := $(PYTHON) grader/run.py --lab $(LAB) --build $(BUILD) $(if $(TEST),--test $(TEST))
+
+qemu: build
+	$(RUN) --emu qemu
+
+qemu-gdb: build
+	$(RUN) --emu qemu --gdb $(GDBPORT)
+
+bochs: build
+	$(RUN) --emu bochs
+
+gdb:
+	@sed -e 's|@PORT@|$(GDBPORT)|g' -e 's|@BUILD@|$(BUILD)|g' .gdbinit.tmpl > .gdbinit
+	gdb -q -x .gdbinit
+
+grade: build
+	$(PYTHON) grader/grade.py --lab $(LAB) --build $(BUILD) --emu $(EMU) \
+	  --jobs $(JOBS) --timeout-scale $(TIMEOUT_SCALE) --make-args "$(MAKE_ARGS_STR)" \
+	  $(if $(TESTS),--tests '$(TESTS)') $(if $(HIDDEN),--hidden $(HIDDEN))
+
+run: deps
+	@$(MAKE) --no-print-directory build LAB=$(MAX_LAB) REF=all
+	$(PYTHON) grader/run.py --lab $(MAX_LAB) --build build/lab$(MAX_LAB)-refall --emu qemu
+
+test: deps
+	@tools/make-test
+
+# ---------------------------------------------------------------- checks
+UNIT_SRCS := $(foreach d,$(LAB_DIRS_ALL),$(wildcard $(d)/tests/unit/test_*.c))
+unit:
+	@tools/unit-tests $(UNIT_SRCS)
+
+skeletons:
+	@tools/skeleton generate
+
+check-skeletons:
+	@tools/skeleton check
+
+dist:
+	@tools/dist $(DEST)
+
+gradescope:
+	$(PYTHON) grader/gradescope.py
+
+clean:
+	rm -rf build .gdbinit

@@ -1,0 +1,205 @@
+"""
+grader/checks.py - decide what one run means.
+
+verdict() takes a test, the text of both channels and how the emulator
+ended (process.RunOutcome), and returns a Verdict:
+
+  OK       the run ended with `end status=N` and every check passed
+  FAIL     it ended cleanly but a check failed (a pattern missing, a
+           rejected pattern present, a wrong exit status, e.g. a panic)
+  TIMEOUT  no `end status=` line before the deadline
+  CRASH    it ended without `end status=`: a triple fault / reset, a
+           silent exit through port 0xF4, or the emulator itself failed
+  FLOOD    a channel passed the output cap; the run was stopped
+  ERROR    the run could not be started (a missing file, ...)
+
+The order of precedence matters: the result channel's `end status=` line
+is the hypervisor's own word that it finished, so it is looked at first;
+the emulator's exit status only explains runs without it.
+"""
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from emulators import GRUB_FAILED
+
+END_RE = re.compile(r"^end status=(-?\d+)\s*$", re.M)
+TODO_RE = re.compile(r"^.*\btodo: (LAB \d+ exercise \d+.*)$", re.M | re.I)
+PANIC_RE = re.compile(r"^.*\bpanic: .*$", re.M)
+PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_]\w*)\}")
+
+
+@dataclass
+class Verdict:
+    kind: str                         # OK FAIL TIMEOUT CRASH FLOOD ERROR
+    reason: str = ""                  # one line: what went wrong
+    expected: str = ""                # the pattern that was not found / was found
+    todos: List[str] = field(default_factory=list)    # unfinished exercises
+    panic: str = ""                   # the hypervisor's panic line, if any
+    end_status: Optional[int] = None
+
+    @property
+    def ok(self) -> bool:
+        return self.kind == "OK"
+
+
+ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def clean(data: bytes) -> str:
+    """Bytes from a serial file as text: UTF-8 (bad bytes replaced), \\r and
+    terminal escape sequences (GRUB's screen clearing) dropped."""
+    return ANSI_RE.sub("", data.decode("utf-8", "replace").replace("\r", ""))
+
+
+def expand(pattern: str, values: Dict[str, str]) -> str:
+    """Fill {name} placeholders: {memory} and groups captured earlier.
+
+    Only {identifier} is a placeholder, so regex counts such as [0-9]{3,}
+    stay as they are; {{ and }} are literal braces.  An unknown name
+    raises KeyError.
+    """
+    def sub(m):
+        if m.group(0) == "{{":
+            return r"\{"
+        if m.group(0) == "}}":
+            return r"\}"
+        return values[m.group(1)]
+    return PLACEHOLDER.sub(sub, pattern)
+
+
+def match_in_order(patterns: List[str], text: str, values: Dict[str, str], channel: str):
+    """Search each pattern after the end of the previous match.
+
+    Returns None when all match, else (reason, pattern).  Named groups
+    are added to values (re.escape'd) for later patterns.
+    """
+    pos = 0
+    for i, pat in enumerate(patterns, 1):
+        try:
+            rx = re.compile(expand(pat, values), re.M)
+        except KeyError as e:
+            return ("%s pattern %d uses {%s}, which no earlier pattern captured"
+                    % (channel, i, e.args[0]), pat)
+        m = rx.search(text, pos)
+        if not m:
+            where = "anywhere" if pos == 0 else "after the previous match"
+            if pos and rx.search(text):
+                where = "after the previous match (it appears earlier: wrong order?)"
+            return ("%s pattern %d of %d not found %s" % (channel, i, len(patterns), where),
+                    expand(pat, values))
+        for k, v in m.groupdict().items():
+            if v is not None:
+                values[k] = re.escape(v)
+        pos = m.end()
+    return None
+
+
+def unfinished(console: str, result: str) -> List[str]:
+    """`todo: LAB L exercise E ...` lines (result channel first), unique."""
+    seen = []
+    for text in (result, console):
+        for m in TODO_RE.finditer(text):
+            line = m.group(1).strip()
+            key = re.match(r"LAB \d+ exercise \d+", line, re.I).group(0).upper()
+            if not any(k == key for k, _ in seen):
+                seen.append((key, line))
+    return [line for _, line in seen]
+
+
+def verdict(test, console: str, result: str, outcome, emulator: str) -> Verdict:
+    """What this run means; see the module comment."""
+    v = Verdict("OK")
+    v.todos = unfinished(console, result)
+    pm = PANIC_RE.search(result) or PANIC_RE.search(console)
+    v.panic = pm.group(0).strip() if pm else ""
+    ends = END_RE.findall(result)
+    if ends:
+        v.end_status = int(ends[-1])
+    printed = bool(console.strip() or result.strip())
+
+    if outcome.stop == "flood":
+        v.kind, v.reason = "FLOOD", "output flood: %s; the run was stopped" % outcome.detail
+        return v
+    if v.end_status is None:
+        if outcome.stop == "timeout":
+            v.kind = "TIMEOUT"
+            if not printed:
+                v.reason = "no `end status=` line within %.0f s; it never printed anything" \
+                           % outcome.seconds
+            elif outcome.last_output is not None and outcome.seconds - outcome.last_output < 1.0:
+                v.reason = ("no `end status=` line within %.0f s; it was still printing "
+                            "when stopped (%d console bytes): a loop?"
+                            % (outcome.seconds, len(console)))
+            else:
+                v.reason = ("no `end status=` line within %.0f s; hung after printing "
+                            "(last output at %.1f s)" % (outcome.seconds, outcome.last_output or 0))
+            return v
+        v.kind = "CRASH"
+        v.reason = crash_reason(outcome, emulator, printed)
+        g = console.find(GRUB_FAILED)
+        if g >= 0:   # GRUB could not load a file (see emulators.grub_cfg)
+            lines = console[g:].split("\n")
+            v.reason = "GRUB could not boot: %s %s" % (
+                lines[0].replace(GRUB_FAILED, "").strip(" :"),
+                " ".join(x.strip() for x in lines[1:3] if x.strip()))
+        return v
+
+    # The hypervisor finished: now the checks, in the order people read them.
+    if v.end_status != test.exit:
+        v.kind = "FAIL"
+        v.reason = "hypervisor exit status %d, expected %d%s" % (
+            v.end_status, test.exit, " (3 = panic)" if v.end_status == 3 else "")
+        v.expected = "end status=%d" % test.exit
+        return v
+    values = {"memory": str(test.memory)}
+    for channel, pats, text in (("result", test.results, result),
+                                ("console", test.console, console)):
+        miss = match_in_order(pats, text, values, channel)
+        if miss:
+            v.kind, (v.reason, v.expected) = "FAIL", miss
+            return v
+    for pat in test.reject:
+        try:
+            rx = re.compile(expand(pat, values), re.M)
+        except KeyError as e:
+            v.kind, v.reason, v.expected = "FAIL", "reject pattern uses unknown {%s}" % e.args[0], pat
+            return v
+        for channel, text in (("result", result), ("console", console)):
+            m = rx.search(text)
+            if m:
+                line = text[text.rfind("\n", 0, m.start()) + 1:].split("\n", 1)[0]
+                v.kind = "FAIL"
+                v.reason = "rejected pattern found on the %s channel: %s" % (channel, line.strip())
+                v.expected = "(must not match) " + pat
+                return v
+    return v
+
+
+def crash_reason(outcome, emulator: str, printed: bool) -> str:
+    """Why a run ended without `end status=` (it did not time out)."""
+    rc = outcome.returncode
+    said = "" if printed else "; it never printed anything"
+    if outcome.stop == "triple":
+        return "triple fault (Bochs: %s)%s" % (outcome.detail, said)
+    if outcome.stop == "panic":
+        return "Bochs stopped with a panic: %s%s" % (outcome.detail, said)
+    if rc is not None and rc < 0:
+        return "the emulator was killed by signal %d%s" % (-rc, said)
+    if emulator == "qemu":
+        if rc == 0:
+            return ("triple fault or reset: QEMU ended (status 0 with -no-reboot) "
+                    "without an `end status=` line" + said)
+        if rc is not None and rc % 2 == 1 and not outcome.detail:
+            return ("the kernel exited silently: port 0xF4 got %d (QEMU status %d) "
+                    "but no `end status=` line was written%s" % (rc >> 1, rc, said))
+        return "QEMU failed (exit status %s)%s%s" % (
+            rc, ": " + outcome.detail if outcome.detail else "", said)
+    # Bochs: "Shutdown" to port 0x8900 ends it with status 1.
+    if outcome.detail == "shutdown":
+        return ("the kernel exited silently: it wrote Shutdown to port 0x8900 "
+                "but no `end status=` line" + said)
+    return "Bochs ended unexpectedly (exit status %s)%s%s" % (
+        rc, ": " + outcome.detail if outcome.detail and outcome.detail != "shutdown" else "",
+        said)

@@ -1,0 +1,370 @@
+"""
+grader/emulators.py - how Parakeet boots a test on QEMU and on Bochs.
+
+This is the ONE place that knows emulator command lines.  grade.py,
+run.py and the self-test all call launch_qemu() / launch_bochs(), which
+return a Launch: the argv, environment and working directory to start,
+plus where the two serial channels end up.
+
+The channels (see grader/README.md):
+  COM1 = console (for people), COM2 = result lines (for the grader).
+
+Determinism: both emulators count time in instructions, not wall time,
+and start their real-time clock at the same fixed moment (SEED below), so
+a run is repeatable: the same build and test print the same bytes.
+  QEMU : -icount shift=ICOUNT_SHIFT,sleep=off  -rtc base=...,clock=vm
+  Bochs: cpu: ips=BOCHS_IPS   clock: sync=none, time0=SEED
+"""
+
+import hashlib
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+# --- settings recorded in every log ----------------------------------------
+
+QEMU = "qemu-system-i386"
+BOCHS = "bochs"
+
+# One instruction = 2**0 ns of virtual time; sleep=off: never wait for the
+# host clock, so idle time costs no wall time.
+ICOUNT_SHIFT = 0
+
+# Bochs instructions per emulated second.  Bochs models the UART's
+# transmit time (one byte at 115200 baud = 87 us of emulated time), so this
+# also sets how many instructions a console byte costs (1736 here).  Higher
+# values make BIOS + GRUB boot slower in wall time (measured: 4M ips 1.9 s,
+# 20M 2.1 s, 200M 4.1 s per boot).
+BOCHS_IPS = 20_000_000
+
+# The "seed": the fixed moment both emulators' real-time clocks start at
+# (2000-01-01T00:00:00Z).  With instruction-counted time nothing else in a
+# run depends on the host, so this pins down the whole run.
+SEED = 946684800
+SEED_ISO = "2000-01-01T00:00:00"
+
+# A Bochs run boots BIOS and GRUB first and executes instructions more
+# slowly than QEMU: its timeout is the test's timeout times this factor.
+BOCHS_TIMEOUT_FACTOR = 3.0
+
+BOCHS_BIOS = "/usr/share/bochs/BIOS-bochs-latest"
+BOCHS_VGABIOS = "/usr/share/bochs/VGABIOS-lgpl-latest"
+
+# What Bochs writes to its log (log: FILE) on a triple fault when
+# `cpu: reset_on_triple_fault=0`:
+#   >>PANIC<< exception(): 3rd (13) exception with no resolution
+#   WARNING: Any simulation after this point is completely bogus !
+# The Debian build then drops into its debugger, which reads `quit` from
+# our -rc file and exits with status 0.  The runner also kills it as soon
+# as the line appears, in case it keeps running.
+BOCHS_TRIPLE_FAULT = "exception with no resolution"
+BOCHS_PANIC = ">>PANIC<<"
+# ... and when the kernel writes "Shutdown" to port 0x8900 (exit status 1),
+# also as a PANIC line:  >>PANIC<< Shutdown port: shutdown requested
+BOCHS_SHUTDOWN = "Shutdown port: shutdown requested"
+
+
+@dataclass
+class Module:
+    """One Multiboot module: a file in $BUILD/guests and its arguments."""
+    file: str           # file name as written in tests.ini, e.g. hello.elf
+    args: str = ""      # the rest of the line, e.g. "name=alpha mem=4M"
+
+    def cmdline(self) -> str:
+        """What the hypervisor sees on both emulators: FILE ARGS."""
+        return (self.file + " " + self.args).strip()
+
+
+@dataclass
+class Launch:
+    """Everything needed to start one emulator run and read its output."""
+    emulator: str                    # "qemu" or "bochs"
+    argv: List[str]
+    cwd: str
+    env: Dict[str, str]              # added to os.environ
+    console: str                     # COM1 file (None when on the terminal)
+    result: str                      # COM2 file
+    stdout: str                      # where the emulator's stdout goes
+    stderr: str                      # where the emulator's stderr goes
+    bochs_log: Optional[str] = None  # Bochs' own log file
+    settings: List[str] = field(default_factory=list)  # for the log
+
+    def command_line(self) -> str:
+        """A shell command that replays this run exactly."""
+        envs = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in self.env.items())
+        cmd = " ".join(shlex.quote(a) for a in self.argv)
+        return "cd %s && %s%s" % (shlex.quote(self.cwd), envs + " " if envs else "", cmd)
+
+
+class SetupError(Exception):
+    """A run could not be prepared (missing file, grub-mkrescue failed)."""
+
+
+def module_paths(build: str, modules: List[Module]) -> List[str]:
+    """Absolute paths of the module files; SetupError names a missing one."""
+    paths = []
+    for m in modules:
+        p = os.path.abspath(os.path.join(build, "guests", m.file))
+        if not os.path.isfile(p):
+            raise SetupError("module file %s not found (expected %s; did `make build` finish?)"
+                             % (m.file, p))
+        paths.append(p)
+    return paths
+
+
+def kernel_path(build: str, kernel: str = "hv.elf") -> str:
+    p = os.path.abspath(os.path.join(build, kernel))
+    if not os.path.isfile(p):
+        raise SetupError("%s not found (did `make build` finish?)" % p)
+    return p
+
+
+# --- QEMU --------------------------------------------------------------------
+
+def qemu_initrd(paths: List[str], modules: List[Module]) -> str:
+    """The -initrd string: "path args,path args"; commas in args doubled.
+
+    QEMU passes each module's whole string (path first) as its Multiboot
+    command line; the hypervisor keeps only the path's last component, so
+    it sees "hello.elf name=alpha" exactly as with GRUB.
+    """
+    parts = []
+    for p, m in zip(paths, modules):
+        if "," in p or " " in p:
+            raise SetupError("module path %r contains a comma or space, which QEMU's "
+                             "-initrd cannot express" % p)
+        parts.append((p + " " + m.args.replace(",", ",,")).strip())
+    return ",".join(parts)
+
+
+def launch_qemu(build: str, modules: List[Module], hv_args: str, memory: int,
+                workdir: str, interactive: bool = False, gdb_port: Optional[int] = None,
+                kernel: str = "hv.elf") -> Launch:
+    """QEMU argv for one run.  interactive: console on stdio (Ctrl-A X quits)."""
+    hv = kernel_path(build, kernel)
+    paths = module_paths(build, modules)
+    os.makedirs(workdir, exist_ok=True)
+    console = os.path.join(workdir, "console.txt")
+    result = os.path.join(workdir, "result.txt")
+    argv = [QEMU, "-accel", "tcg", "-m", str(memory), "-display", "none", "-no-reboot",
+            "-kernel", hv, "-append", hv_args]
+    if paths:
+        argv += ["-initrd", qemu_initrd(paths, modules)]
+    if interactive:
+        argv += ["-serial", "mon:stdio"]
+        console = None
+    else:
+        argv += ["-serial", "file:" + console]
+    argv += ["-serial", "file:" + result,
+             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+             "-icount", "shift=%d,sleep=off" % ICOUNT_SHIFT,
+             "-rtc", "base=%s,clock=vm" % SEED_ISO]
+    if gdb_port:
+        argv += ["-S", "-gdb", "tcp:127.0.0.1:%d" % gdb_port]
+    settings = ["emulator: " + qemu_version(),
+                "icount: shift=%d,sleep=off (1 instruction = %d ns of virtual time)"
+                % (ICOUNT_SHIFT, 1 << ICOUNT_SHIFT),
+                "seed: rtc base=%s (%d), clock=vm" % (SEED_ISO, SEED),
+                "memory: %d MiB" % memory,
+                "modules: " + " | ".join(m.cmdline() for m in modules),
+                "hv_args: " + hv_args]
+    return Launch("qemu", argv, workdir, {}, console, result,
+                  os.path.join(workdir, "stdout.txt"), os.path.join(workdir, "stderr.txt"),
+                  settings=settings)
+
+
+_versions: Dict[str, str] = {}
+
+
+def qemu_version() -> str:
+    if "qemu" not in _versions:
+        try:
+            out = subprocess.run([QEMU, "--version"], capture_output=True, text=True,
+                                 timeout=10).stdout
+            _versions["qemu"] = out.splitlines()[0] if out else QEMU
+        except (OSError, subprocess.TimeoutExpired):
+            _versions["qemu"] = QEMU + " (version unknown)"
+    return _versions["qemu"]
+
+
+# --- Bochs -------------------------------------------------------------------
+
+GRUB_FAILED = "grub: cannot boot"   # checks.py looks for this on the console
+
+
+def _grub_guarded(command: str, what: str) -> List[str]:
+    """Run a GRUB command; if it fails, repeat it with GRUB's output on COM1
+    (so its error message reaches the console file), then end Bochs by
+    writing "Shutdown" to port 0x8900.  Without this a GRUB error is only
+    on Bochs' invisible screen and the run times out saying nothing."""
+    lines = ["  if ! %s; then" % command,
+             "    serial --unit=0 --speed=115200",
+             "    terminal_output serial",
+             '    echo "%s %s:"' % (GRUB_FAILED, what),
+             "    %s" % command,
+             "    insmod iorw"]
+    lines += ["    outb 0x8900 0x%02x" % ord(c) for c in "Shutdown"]
+    lines += ["  fi"]
+    return lines
+
+
+def grub_cfg(modules: List[Module], hv_args: str) -> str:
+    """GRUB passes only the ARGS of a module line, so repeat the file name:
+    `module /guests/FILE FILE ARGS` gives the hypervisor "FILE ARGS"."""
+    lines = ["set timeout=0", "set default=0", 'menuentry "parakeet" {']
+    lines += _grub_guarded(("multiboot /hv.elf %s" % hv_args).strip(), "/hv.elf")
+    for m in modules:
+        lines += _grub_guarded("module /guests/%s %s" % (m.file, m.cmdline()),
+                               "module /guests/" + m.file)
+    lines += ["  boot", "}", ""]
+    return "\n".join(lines)
+
+
+_iso_locks: Dict[str, threading.Lock] = {}
+_iso_locks_guard = threading.Lock()
+
+
+def grub_iso(build: str, modules: List[Module], hv_args: str, kernel: str = "hv.elf") -> str:
+    """A bootable GRUB ISO for (hv, modules, args), cached under
+    $BUILD/grub-cache/ by a hash of every input byte: grub-mkrescue takes
+    a fraction of a second to a few seconds, so each set is built once.
+    Safe to call from many threads (one lock per key)."""
+    hv = kernel_path(build, kernel)
+    paths = module_paths(build, modules)
+    cfg = grub_cfg(modules, hv_args)
+    h = hashlib.sha256()
+    h.update(cfg.encode())
+    for p in [hv] + paths:
+        h.update(b"\0" + os.path.basename(p).encode() + b"\0")
+        with open(p, "rb") as f:
+            h.update(f.read())
+    key = h.hexdigest()[:20]
+    cache = os.path.join(os.path.abspath(build), "grub-cache")
+    iso = os.path.join(cache, key + ".iso")
+    with _iso_locks_guard:
+        lock = _iso_locks.setdefault(key, threading.Lock())
+    with lock:
+        if os.path.isfile(iso):
+            return iso
+        if not shutil.which("grub-mkrescue"):
+            raise SetupError("grub-mkrescue not found: install grub-pc-bin grub-common "
+                             "xorriso mtools (make deps)")
+        os.makedirs(cache, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache) as tmp:
+            root = os.path.join(tmp, "iso")
+            os.makedirs(os.path.join(root, "boot", "grub"))
+            os.makedirs(os.path.join(root, "guests"))
+            shutil.copy(hv, os.path.join(root, "hv.elf"))
+            for p, m in zip(paths, modules):
+                shutil.copy(p, os.path.join(root, "guests", m.file))
+            with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
+                f.write(cfg)
+            out = os.path.join(tmp, "out.iso")
+            r = subprocess.run(["grub-mkrescue", "-o", out, root], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               timeout=120, start_new_session=True)
+            if r.returncode != 0 or not os.path.isfile(out):
+                raise SetupError("grub-mkrescue failed (status %d):\n%s"
+                                 % (r.returncode, r.stdout[-2000:]))
+            os.replace(out, iso)   # atomic: readers never see half an ISO
+    return iso
+
+
+def bochsrc(iso: str, memory: int, console: str, result: str, log: str) -> str:
+    return "\n".join([
+        "# written by grader/emulators.py",
+        "display_library: sdl2",          # with SDL_VIDEODRIVER=dummy: no window
+        "megs: %d" % memory,
+        "romimage: file=%s" % BOCHS_BIOS,
+        "vgaromimage: file=%s" % BOCHS_VGABIOS,
+        "boot: cdrom",
+        "ata0-master: type=cdrom, path=%s, status=inserted" % iso,
+        "cpu: reset_on_triple_fault=0, ips=%d" % BOCHS_IPS,
+        "clock: sync=none, time0=%d" % SEED,
+        "log: %s" % log,
+        "com1: enabled=1, mode=file, dev=%s" % console,
+        "com2: enabled=1, mode=file, dev=%s" % result,
+        "sound: driver=dummy",
+        "mouse: enabled=0",
+        "",
+    ])
+
+
+def launch_bochs(build: str, modules: List[Module], hv_args: str, memory: int,
+                 workdir: str, kernel: str = "hv.elf") -> Launch:
+    """Bochs argv for one run (builds or reuses the GRUB ISO first)."""
+    iso = grub_iso(build, modules, hv_args, kernel)
+    os.makedirs(workdir, exist_ok=True)
+    console = os.path.join(workdir, "console.txt")
+    result = os.path.join(workdir, "result.txt")
+    log = os.path.join(workdir, "bochs.log")
+    for f in (console, result, log):   # Bochs creates COM files lazily
+        if os.path.exists(f):
+            os.unlink(f)
+    rc = os.path.join(workdir, "bochsrc.txt")
+    with open(rc, "w") as f:
+        f.write(bochsrc(iso, memory, console, result, log))
+    # Debian's Bochs starts in its debugger: continue, and quit when it
+    # stops (after a panic such as a triple fault).
+    cmds = os.path.join(workdir, "bochs-debugger.txt")
+    with open(cmds, "w") as f:
+        f.write("c\nquit\n")
+    argv = [BOCHS, "-q", "-f", rc, "-rc", cmds]
+    settings = ["emulator: Bochs (%s)" % BOCHS,
+                "cpu: ips=%d, reset_on_triple_fault=0" % BOCHS_IPS,
+                "clock: sync=none, time0=%d (seed, %sZ)" % (SEED, SEED_ISO),
+                "memory: %d MiB" % memory,
+                "iso: %s" % iso,
+                "modules: " + " | ".join(m.cmdline() for m in modules),
+                "hv_args: " + hv_args,
+                "bochsrc: %s" % rc]
+    return Launch("bochs", argv, workdir, {"SDL_VIDEODRIVER": "dummy"}, console, result,
+                  os.path.join(workdir, "stdout.txt"), os.path.join(workdir, "stderr.txt"),
+                  bochs_log=log, settings=settings)
+
+
+def launch(emulator: str, build: str, modules: List[Module], hv_args: str, memory: int,
+           workdir: str, kernel: str = "hv.elf") -> Launch:
+    if emulator == "qemu":
+        return launch_qemu(build, modules, hv_args, memory, workdir, kernel=kernel)
+    if emulator == "bochs":
+        return launch_bochs(build, modules, hv_args, memory, workdir, kernel=kernel)
+    raise ValueError("unknown emulator %r" % emulator)
+
+
+def timeout_for(emulator: str, seconds: float) -> float:
+    """The wall-time limit of one run on this emulator."""
+    return seconds * (BOCHS_TIMEOUT_FACTOR if emulator == "bochs" else 1.0)
+
+
+def exit_detail(launch: Launch) -> str:
+    """After an emulator exited by itself: what it said about why.
+
+    Bochs: "shutdown" when the kernel wrote Shutdown to port 0x8900, else
+    the message Bochs printed when it quit.  QEMU: its first error line.
+    """
+    def read(path, limit=1 << 20):
+        try:
+            with open(path, "rb") as f:
+                return f.read(limit).decode("utf-8", "replace")
+        except (OSError, TypeError):
+            return ""
+    err = read(launch.stderr)
+    if launch.emulator == "bochs":
+        if BOCHS_SHUTDOWN in err or BOCHS_SHUTDOWN in read(launch.bochs_log, 64 << 20):
+            return "shutdown"
+        lines = err.splitlines()
+        for i, line in enumerate(lines):
+            if "Bochs is exiting with the following message" in line and i + 1 < len(lines):
+                return lines[i + 1].strip()
+        return ""
+    for line in err.splitlines():
+        if line.strip() and "warning" not in line.lower():
+            return line.strip()
+    return ""

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""
+grader/grade.py - grade one build against the tests of labs 1..N.
+
+    python3 grader/grade.py --lab N --build BUILDDIR [--emu qemu|bochs|both]
+        [--tests PATTERN] [--jobs J] [--hidden DIR] [--timeout-scale X]
+        [--out build/grade] [--make-args "LAB=1 REF=all"] [--expect skeleton]
+        [--only-lab N] [--max-output BYTES]
+
+Each (test, emulator) pair is one run: one emulator started once, in its
+own process group, watched until it ends or is stopped (process.py),
+judged (checks.py) and logged (runtest.py).  Runs go in parallel on a
+thread pool.  The report (report.py) ends with `N passed, N failed`; the
+exit status is 0 only when nothing failed.  grader/README.md has the rest.
+"""
+
+import argparse
+import concurrent.futures as cf
+import fnmatch
+import os
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import process  # noqa: E402
+import report   # noqa: E402
+import runtest  # noqa: E402
+import spec     # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description="Grade a Parakeet build on QEMU and/or Bochs.")
+    ap.add_argument("--lab", type=int, required=True, help="run the tests of labs 1..N")
+    ap.add_argument("--build", required=True, help="the build directory (hv.elf, guests/)")
+    ap.add_argument("--emu", choices=["qemu", "bochs", "both"], default="both")
+    ap.add_argument("--tests", default=None,
+                    help="fnmatch pattern on labL/name or name, e.g. 'lab1/*' or hello")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--hidden", default=None, help="extra directory of *.ini tests (lab = N each)")
+    ap.add_argument("--timeout-scale", type=float, default=1.0)
+    ap.add_argument("--out", default="build/grade", help="results.json, junit.xml, logs")
+    ap.add_argument("--make-args", default=None,
+                    help='how the build was made, for the rerun commands, e.g. "LAB=1 REF=all"')
+    ap.add_argument("--expect", choices=["pass", "skeleton"], default="pass",
+                    help="skeleton: every test must FAIL naming an unfinished exercise")
+    ap.add_argument("--only-lab", type=int, default=None,
+                    help="only this lab's tests (e.g. a skeleton check of lab N)")
+    ap.add_argument("--max-output", type=int, default=process.DEFAULT_MAX_OUTPUT,
+                    help="bytes per channel before a run is stopped as a FLOOD")
+    ap.add_argument("--root", default=ROOT, help=argparse.SUPPRESS)  # tree holding lab*/
+    ap.add_argument("--tests-file", action="append", default=[], help=argparse.SUPPRESS)
+    return ap.parse_args(argv)
+
+
+def select(tests, pattern):
+    if not pattern:
+        return tests
+    return [t for t in tests if fnmatch.fnmatchcase(t.id, pattern)
+            or fnmatch.fnmatchcase(t.name, pattern)]
+
+
+def main(argv=None) -> int:
+    a = parse_args(argv)
+    t0 = time.monotonic()
+    make_args = a.make_args if a.make_args is not None else "LAB=%d" % a.lab
+    try:
+        if a.tests_file:   # the self-test: specs from given files, lab from each section
+            tests = []
+            for f in a.tests_file:
+                tests += spec.read_file(f, a.lab)
+        else:
+            tests = spec.load(a.root, a.lab, a.hidden, a.only_lab)
+    except spec.SpecError as e:
+        print("grade: error in a test spec: %s" % e, file=sys.stderr)
+        return 2
+    tests = [t for t in select(tests, a.tests) if not t.demo]
+    if not tests:
+        print("grade: no tests match (lab %d%s)" % (a.lab, ", --tests %s" % a.tests
+                                                   if a.tests else ""), file=sys.stderr)
+        print("0 passed, 1 failed")
+        return 2
+    if not os.path.isdir(a.build):
+        print("grade: build directory %s does not exist: run `make build %s` first"
+              % (a.build, make_args), file=sys.stderr)
+        print("0 passed, 1 failed")
+        return 2
+    for k in sorted({t.kernel for t in tests}):
+        if not os.path.isfile(os.path.join(a.build, k)):
+            print("grade: %s does not exist: did `make build %s` fail? Every test will "
+                  "report ERROR." % (os.path.join(a.build, k), make_args), file=sys.stderr)
+    wanted = ["qemu", "bochs"] if a.emu == "both" else [a.emu]
+    expect_skel = a.expect == "skeleton"
+
+    results, jobs = [], []
+    for t in tests:
+        tr = report.TestResult(t, expect_skeleton=expect_skel)
+        results.append(tr)
+        for emu in wanted:
+            if emu in t.emulators:
+                jobs.append((tr, emu))
+            else:
+                tr.skipped.append("not run on %s: %s" % (emu, t.emulators_reason))
+        # A test none of whose emulators is wanted has no runs: it is listed
+        # as skipped and stays out of the score.
+    # Bochs runs are the long ones: start them first so the pool finishes sooner.
+    jobs.sort(key=lambda j: (j[1] != "bochs", -j[0].test.timeout))
+
+    print("grading %s (%s) on %s: %d runs of %d tests, %d at a time%s" % (
+        a.build, make_args, " and ".join(wanted), len(jobs), len(tests), a.jobs,
+        " - expecting skeleton failures" if expect_skel else ""))
+    sys.stdout.flush()
+
+    # Ctrl-C and SIGTERM: kill every emulator, then leave.
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_term)
+    pool = cf.ThreadPoolExecutor(max_workers=max(1, a.jobs))
+    try:
+        futs = {pool.submit(runtest.run_one, t.test, emu, a.build, a.out, a.timeout_scale,
+                            a.max_output): (t, emu) for t, emu in jobs}
+        pending = set(futs)
+        while pending:
+            done, pending = cf.wait(pending, timeout=0.2, return_when=cf.FIRST_COMPLETED)
+            for f in done:
+                tr, emu = futs[f]
+                rec = f.result()
+                tr.runs[emu] = rec
+                print(report.run_line(rec, expect_skel))
+                sys.stdout.flush()
+    except KeyboardInterrupt:
+        for f in futs:
+            f.cancel()
+        process.kill_all()
+        pool.shutdown(wait=True, cancel_futures=True) if sys.version_info >= (3, 9) \
+            else pool.shutdown(wait=True)
+        process.kill_all()
+        print("\ngrade: interrupted; every emulator was stopped.", file=sys.stderr)
+        return 130
+    finally:
+        process.kill_all()
+    pool.shutdown(wait=True)
+
+    elapsed = time.monotonic() - t0
+    report.results_json(results, make_args, elapsed, os.path.join(a.out, "results.json"),
+                        expect_skel)
+    report.junit_xml(results, make_args, os.path.join(a.out, "junit.xml"))
+    print("(logs, results.json and junit.xml are in %s)" % report.nice_path(a.out))
+    nfailed = report.summary(results, make_args, elapsed, sys.stdout, expect_skel)
+    return 1 if nfailed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

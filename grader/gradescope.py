@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""
+grader/gradescope.py - build build/gradescope/autograder.zip (make gradescope).
+
+    python3 grader/gradescope.py --lab N [--ref SPEC] [--emu both|qemu|bochs]
+        [--hidden DIR] [--timeout-scale X] [--out build/gradescope/autograder.zip]
+
+The zip holds what Gradescope needs at its top level:
+  setup.sh          installs the Debian packages and creates the user `student`
+  run_autograder    runs tree/grader/autograde.py (see there)
+  autograder.json   which lab to grade and how
+  tree/             the pristine course tree (without build/ and .git; without
+                    solutions/ unless --ref needs them), and hidden/ if given
+Choose "Ubuntu 22.04" (or a Debian-based image) in Gradescope's settings.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import submission  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+PACKAGES = ("gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-x86 bochs bochs-sdl "
+            "bochsbios vgabios grub-pc-bin grub-common xorriso mtools python3 make")
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once when it builds the autograder image.
+set -eux
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends %s
+# Student code is built and graded as this unprivileged user.
+id student >/dev/null 2>&1 || useradd --create-home --shell /bin/bash student
+""" % PACKAGES
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for every submission; it must leave
+# /autograder/results/results.json, which autograde.py always does.
+cd /autograder/source
+exec python3 /autograder/source/tree/grader/autograde.py --source /autograder/source
+"""
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description="Build the Gradescope autograder zip.")
+    ap.add_argument("--lab", type=int, default=None,
+                    help="the lab to grade (default: the highest lab in the tree)")
+    ap.add_argument("--ref", default="", help="REF= for the build (ships solutions/)")
+    ap.add_argument("--emu", choices=["qemu", "bochs", "both"], default="both")
+    ap.add_argument("--hidden", default=None, help="directory of hidden *.ini tests")
+    ap.add_argument("--timeout-scale", type=float, default=2.0,
+                    help="Gradescope's machines are slower than yours (default 2)")
+    ap.add_argument("--out", default=os.path.join("build", "gradescope", "autograder.zip"))
+    a = ap.parse_args()
+    import spec
+    labs = [n for n, _ in spec.lab_dirs(ROOT)]
+    if not labs:
+        sys.exit("gradescope: no lab*-* directories in %s" % ROOT)
+    lab = a.lab or max(labs)
+    with tempfile.TemporaryDirectory() as tmp:
+        stage = os.path.join(tmp, "stage")
+        os.makedirs(stage)
+        submission.copy_pristine(ROOT, os.path.join(stage, "tree"), with_solutions=bool(a.ref))
+        if a.hidden:
+            shutil.copytree(a.hidden, os.path.join(stage, "tree", "hidden"))
+        files = {"setup.sh": SETUP_SH, "run_autograder": RUN_AUTOGRADER,
+                 "autograder.json": json.dumps({"lab": lab, "ref": a.ref, "emu": a.emu,
+                                                "timeout_scale": a.timeout_scale}, indent=2)}
+        for name, text in files.items():
+            with open(os.path.join(stage, name), "w") as f:
+                f.write(text)
+            os.chmod(os.path.join(stage, name), 0o755)
+        os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+        with zipfile.ZipFile(a.out, "w", zipfile.ZIP_DEFLATED) as z:
+            for root, dirs, names in os.walk(stage):
+                dirs.sort()
+                for n in sorted(names):
+                    p = os.path.join(root, n)
+                    zi = zipfile.ZipInfo.from_file(p, os.path.relpath(p, stage))
+                    zi.compress_type = zipfile.ZIP_DEFLATED
+                    with open(p, "rb") as f:
+                        z.writestr(zi, f.read())
+    print("gradescope: wrote %s (lab %d%s, %s%s)" % (
+        a.out, lab, ", REF=" + a.ref if a.ref else "", a.emu,
+        ", hidden tests from " + a.hidden if a.hidden else ""))
+    print("gradescope: upload it as a zip autograder (base image: Ubuntu 22.04 or Debian)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

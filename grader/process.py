@@ -1,0 +1,176 @@
+"""
+grader/process.py - start an emulator, watch it, and always end it.
+
+Every emulator runs in its own process group (start_new_session=True), so
+killing the group with os.killpg() also ends anything it started.  Every
+live group is remembered in LIVE; kill_all() ends them all (grade.py calls
+it on Ctrl-C, SIGTERM and at exit), so no emulator ever outlives the grader.
+
+watch() polls a run every POLL seconds and stops it when:
+  - its deadline passes                        -> stop="timeout"
+  - COM1 or COM2 output passes the cap         -> stop="flood"
+  - Bochs logs a triple fault or a panic       -> stop="triple" / "panic"
+otherwise the emulator exits by itself           -> stop="exit"
+"""
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from typing import Optional
+
+from emulators import BOCHS_PANIC, BOCHS_SHUTDOWN, BOCHS_TRIPLE_FAULT, Launch
+
+POLL = 0.05                   # seconds between checks
+DEFAULT_MAX_OUTPUT = 1 << 20  # bytes per channel (1 MiB)
+MAX_BOCHS_LOG = 64 << 20      # Bochs' own log: a runaway logger is a flood too
+
+LIVE = {}                     # pid -> Popen, every process group still running
+_LIVE_LOCK = threading.Lock()
+
+
+@dataclass
+class RunOutcome:
+    stop: str                     # exit | timeout | flood | triple | panic
+    returncode: Optional[int]     # emulator exit status (negative: signal)
+    seconds: float                # wall time of the run
+    first_output: Optional[float] = None  # when COM1/COM2 first grew (s)
+    last_output: Optional[float] = None   # when they last grew (s)
+    detail: str = ""              # e.g. which channel flooded, the Bochs panic line
+
+
+def start(launch: Launch, stdin=subprocess.DEVNULL, stdout=None, stderr=None) -> subprocess.Popen:
+    """Start the emulator in a new process group and register it."""
+    env = dict(os.environ)
+    env.update(launch.env)
+    out = stdout if stdout is not None else open(launch.stdout, "wb")
+    err = stderr if stderr is not None else open(launch.stderr, "wb")
+    try:
+        p = subprocess.Popen(launch.argv, cwd=launch.cwd, env=env, stdin=stdin,
+                             stdout=out, stderr=err, start_new_session=True)
+    finally:
+        if stdout is None:
+            out.close()
+        if stderr is None:
+            err.close()
+    with _LIVE_LOCK:
+        LIVE[p.pid] = p
+    return p
+
+
+def kill_group(p: subprocess.Popen, gentle: bool = False) -> None:
+    """End p's whole process group.  gentle: SIGTERM first (QEMU then puts
+    the terminal back in order), SIGKILL if it is still there after 2 s."""
+    if gentle and p.poll() is None:
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            p.wait(2)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(p.pid, signal.SIGKILL)   # the group, even if the leader exited
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        p.wait(5)
+    except subprocess.TimeoutExpired:
+        pass
+    with _LIVE_LOCK:
+        LIVE.pop(p.pid, None)
+
+
+def kill_all(gentle: bool = False) -> None:
+    """End every emulator this process started (Ctrl-C, exit)."""
+    with _LIVE_LOCK:
+        procs = list(LIVE.values())
+    for p in procs:
+        kill_group(p, gentle)
+
+
+def _size(path: Optional[str]) -> int:
+    try:
+        return os.path.getsize(path) if path else 0
+    except OSError:
+        return 0
+
+
+class _LogScanner:
+    """Reads a growing Bochs log incrementally, looking for a panic."""
+
+    def __init__(self, path: Optional[str]):
+        self.path, self.pos, self.tail = path, 0, b""
+
+    def scan(self) -> Optional[str]:
+        if not self.path:
+            return None
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.pos)
+                data = f.read(1 << 20)
+        except OSError:
+            return None
+        self.pos += len(data)
+        text = (self.tail + data).decode("utf-8", "replace")
+        lines = text.split("\n")
+        self.tail = lines.pop().encode()       # an unfinished last line
+        for line in lines:
+            # Bochs logs the normal end ("Shutdown" to port 0x8900) as a
+            # PANIC too; that one is not a failure.
+            if BOCHS_PANIC in line and BOCHS_SHUTDOWN not in line:
+                return line.strip()
+        return None
+
+
+def watch(p: subprocess.Popen, launch: Launch, timeout: Optional[float],
+          max_output: int = DEFAULT_MAX_OUTPUT) -> RunOutcome:
+    """Wait for the run to end or stop it (see the module comment)."""
+    t0 = time.monotonic()
+    scanner = _LogScanner(launch.bochs_log)
+    seen = 0
+    first = last = None
+    stop, detail = "exit", ""
+    try:
+        while True:
+            rc = p.poll()
+            now = time.monotonic() - t0
+            sizes = {"console": _size(launch.console), "result": _size(launch.result)}
+            total = sizes["console"] + sizes["result"]
+            if total > seen:
+                seen = total
+                last = now
+                if first is None:
+                    first = now
+            if rc is not None:
+                break
+            flooded = [k for k, v in sizes.items() if v > max_output]
+            if flooded:
+                stop = "flood"
+                detail = "%s output passed %d bytes" % (" and ".join(flooded), max_output)
+                break
+            if launch.bochs_log and _size(launch.bochs_log) > MAX_BOCHS_LOG:
+                stop, detail = "flood", "the Bochs log passed %d bytes" % MAX_BOCHS_LOG
+                break
+            panic = scanner.scan()
+            if panic:
+                stop = "triple" if BOCHS_TRIPLE_FAULT in panic else "panic"
+                detail = panic
+                time.sleep(0.2)   # let Bochs finish its register dump
+                break
+            if timeout is not None and now > timeout:
+                stop = "timeout"
+                break
+            time.sleep(POLL)
+    finally:
+        kill_group(p)   # always: even after a normal exit, children may linger
+    if stop == "exit" and launch.bochs_log:
+        # Bochs may have panicked and quit between two polls.
+        panic = scanner.scan()
+        if panic:
+            stop = "triple" if BOCHS_TRIPLE_FAULT in panic else "panic"
+            detail = panic
+    return RunOutcome(stop, p.returncode, time.monotonic() - t0, first, last, detail)

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""
+grader/run.py - boot one test's guests interactively (make qemu / bochs).
+
+    python3 grader/run.py --emu qemu|bochs --lab N --build BUILDDIR
+        [--test NAME] [--gdb PORT] [--hv-args "..."] [--timeout SECONDS]
+
+Without --test it boots the lab's `demo = yes` test (searching labs N down
+to 1).  QEMU: the console (COM1) is this terminal (`-serial mon:stdio`:
+Ctrl-A X quits, Ctrl-A C gives QEMU's monitor); the result channel (COM2)
+goes to BUILDDIR/run/result.txt.  Bochs: the console file is copied to
+this terminal as it grows.  The emulator is always stopped on exit, on
+Ctrl-C and after --timeout seconds (default 120; none with --gdb).
+The command lines come from emulators.py, as for grading.
+"""
+
+import argparse
+import os
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import emulators  # noqa: E402
+import process    # noqa: E402
+import spec       # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def find_test(a):
+    if a.tests_file:
+        tests = []
+        for f in a.tests_file:
+            tests += spec.read_file(f, a.lab)
+    else:
+        tests = spec.load(a.root, a.lab, a.hidden)
+    if a.test:
+        found = [t for t in tests if t.name == a.test or t.id == a.test]
+        if not found:
+            sys.exit("run: no test %r in labs 1..%d (tests: %s)"
+                     % (a.test, a.lab, " ".join(t.name for t in tests)))
+        return sorted(found, key=lambda t: -t.lab)[0]   # the latest lab's wins
+    for n in range(a.lab, 0, -1):
+        for t in tests:
+            if t.lab == n and t.demo:
+                return t
+    sys.exit("run: lab %d has no `demo = yes` test; give TEST=name" % a.lab)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Boot one Parakeet test interactively.")
+    ap.add_argument("--emu", choices=["qemu", "bochs"], default="qemu")
+    ap.add_argument("--lab", type=int, required=True)
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--test", default=None)
+    ap.add_argument("--gdb", type=int, default=None, metavar="PORT")
+    ap.add_argument("--hv-args", default=None, help="replace the test's hypervisor command line")
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="stop after this many seconds (default 120; none with --gdb; 0 = none)")
+    ap.add_argument("--hidden", default=None)
+    ap.add_argument("--root", default=ROOT, help=argparse.SUPPRESS)
+    ap.add_argument("--tests-file", action="append", default=[], help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+
+    t = find_test(a)
+    hv_args = a.hv_args if a.hv_args is not None else t.hv_args
+    timeout = a.timeout if a.timeout is not None else (None if a.gdb else 120.0)
+    if timeout == 0:
+        timeout = None
+    workdir = os.path.abspath(os.path.join(a.build, "run"))
+    if a.gdb and a.emu != "qemu":
+        sys.exit("run: --gdb needs QEMU (Bochs as packaged has no GDB stub)")
+    try:
+        if a.emu == "qemu":
+            launch = emulators.launch_qemu(a.build, t.modules, hv_args, t.memory, workdir,
+                                           interactive=True, gdb_port=a.gdb, kernel=t.kernel)
+        else:
+            launch = emulators.launch_bochs(a.build, t.modules, hv_args, t.memory, workdir,
+                                            kernel=t.kernel)
+    except emulators.SetupError as e:
+        sys.exit("run: %s" % e)
+    if os.path.exists(launch.result):
+        os.unlink(launch.result)
+
+    print("run: %s on %s: %s" % (t.id, a.emu, t.description or ""))
+    print("run: modules: %s" % (" | ".join(m.cmdline() for m in t.modules) or "(none)"))
+    print("run: result channel -> %s" % launch.result)
+    if a.emu == "qemu":
+        print("run: Ctrl-A X quits QEMU%s" % ("; stops after %.0f s" % timeout if timeout else ""))
+    if a.gdb:
+        print("run: QEMU waits for GDB on 127.0.0.1:%d.  In another terminal:  make gdb LAB=%d"
+              "\n     (or: gdb -ex 'target remote 127.0.0.1:%d' %s)"
+              % (a.gdb, a.lab, a.gdb, os.path.join(a.build, "hv.elf")))
+    sys.stdout.flush()
+
+    # Keep the terminal's settings: QEMU puts it in raw mode for mon:stdio.
+    saved = None
+    if sys.stdin.isatty():
+        try:
+            import termios
+            saved = termios.tcgetattr(sys.stdin.fileno())
+        except (ImportError, OSError):
+            saved = None
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_term)
+    status = 0
+    try:
+        if a.emu == "qemu":
+            p = process.start(launch, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)
+            try:
+                p.wait(timeout)
+            except Exception:          # subprocess.TimeoutExpired
+                print("\r\nrun: stopped after %.0f s (--timeout)" % timeout)
+                status = 124
+        else:
+            p = process.start(launch)
+            status = tail_bochs(p, launch, timeout)
+    except KeyboardInterrupt:
+        print("\r\nrun: interrupted")
+        status = 130
+    finally:
+        process.kill_all(gentle=True)
+        if saved is not None:
+            import termios
+            termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, saved)
+    try:
+        with open(launch.result) as f:
+            lines = f.read().splitlines()
+        end = [x for x in lines if x.startswith("end status=")]
+        print("run: %d result lines in %s%s" % (len(lines), launch.result,
+                                                "; " + end[-1] if end else ""))
+    except OSError:
+        print("run: no result lines (%s)" % launch.result)
+    return status
+
+
+def tail_bochs(p, launch, timeout) -> int:
+    """Copy Bochs' console file to the terminal until Bochs ends."""
+    t0 = time.monotonic()
+    pos = 0
+    out = sys.stdout.buffer
+    while True:
+        done = p.poll() is not None
+        try:
+            with open(launch.console, "rb") as f:
+                f.seek(pos)
+                data = f.read()
+            pos += len(data)
+            out.write(data)
+            out.flush()
+        except OSError:
+            pass
+        if done:
+            return 0
+        if timeout and time.monotonic() - t0 > timeout:
+            print("\nrun: stopped after %.0f s (--timeout)" % timeout)
+            return 124
+        time.sleep(0.1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""
+grader/runtest.py - one test on one emulator: boot, watch, judge, log.
+
+run_one() is what each worker thread of grade.py does.  It never raises
+for a problem of the run itself: a missing file or a failed grub-mkrescue
+becomes an ERROR verdict, so one broken test cannot stop the others.
+
+The log it writes (build/grade/labL-NAME-EMU.log) holds everything needed
+to understand and replay the run: the command line, the emulator
+settings and seed, both channels, and the emulator's own output.
+"""
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Optional
+
+import checks
+import emulators
+import process
+
+TAIL_BYTES = 256 << 10   # how much of the emulator's stdout/stderr/log goes into our log
+
+
+@dataclass
+class RunRecord:
+    test: object          # spec.Test
+    emulator: str
+    verdict: checks.Verdict
+    seconds: float
+    log: str              # path of the full log
+    console: str = ""
+    result: str = ""
+    command: str = ""     # replays the emulator run
+
+
+def read_text(path: Optional[str], limit: Optional[int] = None, tail: bool = False) -> str:
+    if not path:
+        return ""
+    try:
+        with open(path, "rb") as f:
+            if tail and limit:
+                f.seek(0, os.SEEK_END)
+                f.seek(max(0, f.tell() - limit))
+                return checks.clean(f.read())
+            return checks.clean(f.read(limit) if limit else f.read())
+    except OSError:
+        return ""
+
+
+def run_one(test, emulator: str, build: str, outdir: str, timeout_scale: float = 1.0,
+            max_output: int = process.DEFAULT_MAX_OUTPUT) -> RunRecord:
+    base = "lab%d-%s-%s" % (test.lab, test.name, emulator)
+    workdir = os.path.abspath(os.path.join(outdir, "work", base))
+    log = os.path.abspath(os.path.join(outdir, base + ".log"))
+    timeout = emulators.timeout_for(emulator, test.timeout * timeout_scale)
+    t0 = time.monotonic()
+    try:
+        launch = emulators.launch(emulator, build, test.modules, test.hv_args, test.memory,
+                                  workdir, kernel=test.kernel)
+    except (emulators.SetupError, OSError) as e:
+        v = checks.Verdict("ERROR", "could not start the run: %s" % e)
+        write_log(log, test, emulator, None, None, v, "", "", timeout)
+        return RunRecord(test, emulator, v, time.monotonic() - t0, log)
+    for f in (launch.console, launch.result):
+        if f and os.path.exists(f):
+            os.unlink(f)
+    try:
+        p = process.start(launch)
+    except OSError as e:
+        v = checks.Verdict("ERROR", "could not start %s: %s" % (launch.argv[0], e))
+        write_log(log, test, emulator, launch, None, v, "", "", timeout)
+        return RunRecord(test, emulator, v, time.monotonic() - t0, log)
+    outcome = process.watch(p, launch, timeout, max_output)
+    if outcome.stop == "exit":
+        outcome.detail = emulators.exit_detail(launch)
+    # Read at most the cap (+ a little): a flood stops at the cap anyway.
+    console = read_text(launch.console, max_output + 65536)
+    result = read_text(launch.result, max_output + 65536)
+    v = checks.verdict(test, console, result, outcome, emulator)
+    write_log(log, test, emulator, launch, outcome, v, console, result, timeout)
+    return RunRecord(test, emulator, v, outcome.seconds, log, console, result,
+                     launch.command_line())
+
+
+def write_log(path, test, emulator, launch, outcome, v, console, result, timeout):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        w = f.write
+        w("# %s on %s: %s%s\n" % (test.id, emulator, v.kind, " - " + v.reason if v.reason else ""))
+        w("# test spec: %s [%s]\n" % (test.source, test.name))
+        w("# timeout: %.1f s (wall time)\n" % timeout)
+        if launch:
+            w("\n== replay this run (the exact emulator command):\n%s\n" % launch.command_line())
+            w("\n== emulator settings\n")
+            for s in launch.settings:
+                w("%s\n" % s)
+        if outcome:
+            w("\n== how it ended\nstop=%s exit_status=%s seconds=%.2f first_output=%s "
+              "last_output=%s detail=%s\n" % (
+                  outcome.stop, outcome.returncode, outcome.seconds,
+                  "%.2f" % outcome.first_output if outcome.first_output is not None else "none",
+                  "%.2f" % outcome.last_output if outcome.last_output is not None else "none",
+                  outcome.detail))
+        if v.expected:
+            w("expected: %s\n" % v.expected)
+        w("\n== console (COM1)\n%s" % console)
+        if console and not console.endswith("\n"):
+            w("\n")
+        w("\n== result channel (COM2)\n%s" % result)
+        if result and not result.endswith("\n"):
+            w("\n")
+        if launch:
+            for title, p in (("emulator stdout", launch.stdout),
+                             ("emulator stderr", launch.stderr),
+                             ("Bochs log (last part)", launch.bochs_log)):
+                if p:
+                    w("\n== %s\n%s" % (title, read_text(p, TAIL_BYTES, tail=True)))

@@ -1,0 +1,283 @@
+#!/usr/bin/env python3
+"""
+grader/selftest/run.py - prove the grader reports every kind of failure.
+
+Builds the tiny kernels of kernel.S (build.py), grades them with the real
+grade.py on QEMU and Bochs, and checks that each is reported as the right
+kind (OK, FAIL, TIMEOUT never printed / hung after, FLOOD, CRASH triple
+fault / silent exit, a skeleton's unfinished exercise) within its time
+limit; that results.json has Gradescope's fields and types and junit.xml
+parses; that --expect skeleton accepts exactly the skeleton-like kernel;
+that Ctrl-C (SIGINT) stops grading and kills every emulator; that run.py
+boots a test and honours --timeout; and that no emulator process started
+by this self-test survives.  Prints `N passed, N failed`; exit status 1 on
+any failure.  `make test` runs it.
+
+    python3 grader/selftest/run.py [--keep] [--emu qemu|bochs|both]
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GRADER = os.path.dirname(HERE)
+sys.path.insert(0, GRADER)
+sys.path.insert(0, HERE)
+
+import build      # noqa: E402
+import checks     # noqa: E402
+import emulators  # noqa: E402
+
+TESTS_INI = os.path.join(HERE, "tests.ini")
+MAX_OUTPUT = 32768   # a small flood cap: Bochs' UART is slow (see README)
+
+# test -> (kind, a phrase the reason must contain), on every emulator
+EXPECT = {
+    "good":   ("OK", ""),
+    "wrong":  ("FAIL", "not found"),
+    "hang":   ("TIMEOUT", "hung after"),
+    "never":  ("TIMEOUT", "never printed"),
+    "flood":  ("FLOOD", "flood"),
+    "triple": ("CRASH", "triple fault"),
+    "silent": ("CRASH", "exited silently"),
+    "todo":   ("FAIL", "exit status 3"),
+}
+
+passed = failed = 0
+
+
+def check(ok: bool, what: str, detail: str = "") -> bool:
+    global passed, failed
+    if ok:
+        passed += 1
+        print("  ok    %s" % what)
+    else:
+        failed += 1
+        print("  FAIL  %s%s" % (what, ("\n        " + detail.replace("\n", "\n        "))
+                                 if detail else ""))
+    sys.stdout.flush()
+    return ok
+
+
+def survivors(tag: str):
+    """Processes whose command line mentions our scratch directory: every
+    emulator this self-test starts does (its files live there)."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if tag in cmd and ("qemu-system" in cmd or "bochs" in cmd):
+            found.append("%s %s" % (pid, cmd[:150]))
+    return found
+
+
+def grade(scratch, out, extra, timeout=120):
+    cmd = [sys.executable, os.path.join(GRADER, "grade.py"), "--lab", "1",
+           "--build", os.path.join(scratch, "build"), "--tests-file", TESTS_INI,
+           "--out", out, "--max-output", str(MAX_OUTPUT),
+           "--make-args", "LAB=1"] + extra
+    t0 = time.monotonic()
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=timeout, stdin=subprocess.DEVNULL)
+    return r, time.monotonic() - t0
+
+
+def unit_checks():
+    print("pattern and verdict logic (no emulator)")
+    v = {"memory": "48"}
+    check(checks.expand(r"^memory ram_mib={memory} free=[1-9][0-9]{3,}$", v)
+          == r"^memory ram_mib=48 free=[1-9][0-9]{3,}$", "{memory} filled, {3,} left alone")
+    check(checks.expand(r"a{{b}}", v) == r"a\{b\}", "{{ and }} are literal braces")
+    text = "x eip=0x10\nfault eip=0x10\n"
+    vals = dict(v)
+    check(checks.match_in_order([r"^x eip=(?P<e>0x[0-9a-f]+)$", r"^fault eip={e}$"], text,
+                                vals, "result") is None and vals["e"] == re.escape("0x10"),
+          "a named group feeds a later pattern")
+    miss = checks.match_in_order([r"^fault", r"^x eip"], text, {}, "result")
+    check(miss is not None and "wrong order" in miss[0], "order matters and is explained",
+          str(miss))
+    check(checks.clean(b"\x1b[H\x1b[Jhi\r\n") == "hi\n", "escapes and \\r are dropped")
+    todos = checks.unfinished("", "todo: LAB 2 exercise 3 (bounce) is not done: f.c g()\n")
+    check(todos == ["LAB 2 exercise 3 (bounce) is not done: f.c g()"], "todo lines found",
+          str(todos))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    ap.add_argument("--emu", choices=["qemu", "bochs", "both"], default="both")
+    a = ap.parse_args()
+    t_start = time.monotonic()
+    scratch = tempfile.mkdtemp(prefix="parakeet-grader-selftest-")
+    tag = os.path.basename(scratch)
+    emus = ["qemu", "bochs"] if a.emu == "both" else [a.emu]
+    try:
+        unit_checks()
+
+        print("building the self-test kernels")
+        try:
+            build.build(os.path.join(scratch, "build"))
+            check(True, "kernels built (toolchain prefix %r)" % build.toolprefix())
+        except (RuntimeError, subprocess.CalledProcessError) as e:
+            check(False, "kernels built", str(e))
+            return finish(t_start)
+
+        # 1. Every kind, on every emulator, in one parallel grade.
+        print("grading the kernels on %s" % " and ".join(emus))
+        out = os.path.join(scratch, "out")
+        r, secs = grade(scratch, out, ["--emu", a.emu])
+        print("    (grade took %.1f s)" % secs)
+        check(r.returncode != 0, "grade.py exits non-zero when tests fail")
+        last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+        check(re.fullmatch(r"\d+ passed, \d+ failed", last) is not None,
+              "the last line is `N passed, N failed`", last)
+        check(last == "1 passed, 7 failed", "1 passed (good), 7 failed", last)
+        check("unfinished exercise: LAB 1 exercise 1 (frame allocator)" in r.stdout,
+              "an unfinished exercise is shown prominently")
+        check("make qemu LAB=1 TEST=wrong" in r.stdout and "make qemu-gdb LAB=1 TEST=wrong"
+              in r.stdout and "make gdb LAB=1" in r.stdout, "rerun and debug commands given")
+        check(not survivors(tag), "no emulator survives the grade", "\n".join(survivors(tag)))
+
+        doc = None
+        try:
+            with open(os.path.join(out, "results.json")) as f:
+                doc = json.load(f)
+        except (OSError, ValueError) as e:
+            check(False, "results.json parses", str(e))
+        if doc is not None:
+            ok = isinstance(doc.get("score"), (int, float)) and \
+                isinstance(doc.get("execution_time"), (int, float)) and \
+                isinstance(doc.get("tests"), list) and len(doc["tests"]) == len(EXPECT)
+            for t in doc.get("tests", []):
+                ok = ok and isinstance(t.get("name"), str) and \
+                    isinstance(t.get("score"), (int, float)) and \
+                    isinstance(t.get("max_score"), (int, float)) and \
+                    isinstance(t.get("output"), str) and \
+                    t.get("visibility") in ("visible", "hidden", "after_due_date",
+                                            "after_published")
+            check(ok, "results.json has Gradescope's fields and types")
+            check(doc.get("score") == 10, "score counts only the passing test", str(doc.get("score")))
+            runs = {t["extra_data"]["test"]: t for t in doc.get("tests", [])}
+            for name, (kind, phrase) in EXPECT.items():
+                t = runs.get(name)
+                for emu in emus:
+                    got = t["extra_data"]["runs"].get(emu) if t else None
+                    limit = emulators.timeout_for(emu, 5 if name not in ("hang", "never")
+                                                  else 2) + 3
+                    secs = t["extra_data"]["seconds"].get(emu, 999) if t else 999
+                    check(got == kind and phrase in t["output"] and secs <= limit,
+                          "%-6s on %-5s reported %-7s (%s) in %.1f s <= %.0f s" % (
+                              name, emu, kind, phrase or "all checks", secs, limit),
+                          "got %s:\n%s" % (got, t["output"][:600] if t else "(missing)"))
+        try:
+            ET.parse(os.path.join(out, "junit.xml"))
+            check(True, "junit.xml parses")
+        except (OSError, ET.ParseError) as e:
+            check(False, "junit.xml parses", str(e))
+        for name in EXPECT:
+            for emu in emus:
+                log = os.path.join(out, "lab1-%s-%s.log" % (name, emu))
+                try:
+                    with open(log) as f:
+                        text = f.read()
+                except OSError:
+                    text = ""
+                if not ("== replay this run" in text and "seed" in text
+                        and "== console (COM1)" in text):
+                    check(False, "log %s has the command, settings, seed, console" % log)
+                    break
+            else:
+                continue
+            break
+        else:
+            check(True, "every run's log has the replay command, settings, seed and output")
+
+        # 2. --expect skeleton: only the kernel that names its exercise passes.
+        print("--expect skeleton")
+        r, _ = grade(scratch, os.path.join(scratch, "skel"),
+                     ["--emu", a.emu, "--expect", "skeleton", "--tests", "todo"])
+        check(r.returncode == 0 and r.stdout.strip().endswith("1 passed, 0 failed"),
+              "a skeleton's failure naming its exercise passes", r.stdout[-800:])
+        r, _ = grade(scratch, os.path.join(scratch, "skel2"),
+                     ["--emu", "qemu", "--expect", "skeleton", "--tests", "lab1/[gw]*"])
+        check(r.returncode != 0 and r.stdout.strip().endswith("0 passed, 2 failed"),
+              "a pass, or a failure naming no exercise, does not", r.stdout[-800:])
+
+        # 3. Ctrl-C while emulators run: all of them must go.
+        print("Ctrl-C")
+        p = subprocess.Popen([sys.executable, os.path.join(GRADER, "grade.py"), "--lab", "1",
+                              "--build", os.path.join(scratch, "build"), "--tests-file",
+                              TESTS_INI, "--out", os.path.join(scratch, "intr"), "--tests",
+                              "[hn]*", "--emu", "qemu", "--timeout-scale", "30"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and len(survivors(tag)) < 2:
+            time.sleep(0.1)
+        running = len(survivors(tag))
+        os.kill(p.pid, signal.SIGINT)
+        try:
+            p.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+        time.sleep(0.2)
+        check(running >= 2 and p.returncode == 130 and not survivors(tag),
+              "SIGINT stops grading (status 130) and kills the %d running emulators" % running,
+              "status %s, survivors: %s" % (p.returncode, survivors(tag)))
+
+        # 4. run.py (make qemu / make bochs), without a terminal.
+        print("run.py")
+        for emu in emus:
+            r = subprocess.run([sys.executable, os.path.join(GRADER, "run.py"), "--emu", emu,
+                                "--lab", "1", "--build", os.path.join(scratch, "build"),
+                                "--tests-file", TESTS_INI, "--test", "good"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               stdin=subprocess.DEVNULL, timeout=60)
+            check(r.returncode == 0 and "hello on the console" in r.stdout
+                  and "end status=0" in r.stdout, "run.py boots a test on %s" % emu,
+                  r.stdout[-600:])
+        t0 = time.monotonic()
+        r = subprocess.run([sys.executable, os.path.join(GRADER, "run.py"), "--emu", "qemu",
+                            "--lab", "1", "--build", os.path.join(scratch, "build"),
+                            "--tests-file", TESTS_INI, "--test", "hang", "--timeout", "1"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           stdin=subprocess.DEVNULL, timeout=60)
+        check(r.returncode == 124 and time.monotonic() - t0 < 8 and not survivors(tag),
+              "run.py --timeout stops a hung kernel", r.stdout[-600:])
+        check(not survivors(tag), "no emulator survives the self-test",
+              "\n".join(survivors(tag)))
+    finally:
+        for s in survivors(tag):    # never leave one behind, even on our own bug
+            try:
+                os.kill(int(s.split()[0]), signal.SIGKILL)
+            except OSError:
+                pass
+        if a.keep:
+            print("scratch directory kept: %s" % scratch)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return finish(t_start)
+
+
+def finish(t_start) -> int:
+    print("grader self-test: wall time %.1f s" % (time.monotonic() - t_start))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

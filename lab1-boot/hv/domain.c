@@ -1,0 +1,446 @@
+/*
+ * hv/domain.c - domains, from module to summary (lab 1, given).
+ *
+ * Until lab 5 brings a scheduler, domains run one at a time in module
+ * order.  For each module:
+ *     parse its options -> check its ELF (exercise 3) -> build it
+ *     (exercise 4) -> enter it in ring 1 (exercise 5)
+ * and when it shuts down or is destroyed, free its memory, check the
+ * hypervisor's integrity and go on with the next module.  When none is
+ * left, print one summary line per domain and end the run.
+ *
+ * A module that cannot be built is *refused*: one line says which module
+ * and why, and the next module still runs.  Only the hypervisor's own bugs
+ * panic.
+ */
+#include <hv/desc.h>
+#include <hv/domain.h>
+#include <hv/elf.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/multiboot.h>
+#include <hv/sched.h>
+
+struct domain domains[MAX_DOMAINS];
+unsigned int nr_domains;
+struct vcpu *current;
+static struct vcpu vcpus[MAX_DOMAINS];
+static unsigned int next_module;
+
+extern char hv_stack_top[];
+void reset_stack_and_call(void (*fn)(void)) __noreturn;
+int integrity_check(void);
+
+/* ---- the p2m table: a domain's PFN -> MFN, kept in hypervisor frames ---- */
+
+#define P2M_PER_FRAME (PAGE_SIZE / sizeof(unsigned long))
+
+unsigned long get_p2m(const struct domain *d, unsigned long pfn)
+{
+    const unsigned long *t;
+    if (pfn >= d->max_pages)
+        return INVALID_MFN;
+    t = mfn_to_virt(d->p2m_frames[pfn / P2M_PER_FRAME]);
+    return t[pfn % P2M_PER_FRAME];
+}
+
+void set_p2m(struct domain *d, unsigned long pfn, unsigned long mfn)
+{
+    unsigned long *t;
+    ASSERT(pfn < d->max_pages);
+    t = mfn_to_virt(d->p2m_frames[pfn / P2M_PER_FRAME]);
+    t[pfn % P2M_PER_FRAME] = mfn;
+}
+
+/* ---- options on the module's command line ---- */
+
+long long parse_size(const char *s)
+{
+    char *end;
+    unsigned long long v;
+
+    if (*s < '0' || *s > '9')
+        return -1;
+    v = strtoul(s, &end, 10);
+    switch (*end) {
+    case 'G': case 'g': v <<= 30; end++; break;
+    case 'M': case 'm': v <<= 20; end++; break;
+    case 'K': case 'k': v <<= 10; end++; break;
+    case '\0': break;
+    default: return -1;
+    }
+    if (*end || v > (1ULL << 40))
+        return -1;
+    return (long long)v;
+}
+
+static int option_mem(struct domain *d, const char *value, char *why,
+                      unsigned int whylen)
+{
+    long long bytes = parse_size(value);
+
+    if (bytes < 0) {
+        snprintf(why, whylen, "mem=%s is not a size (examples: mem=4M, mem=512K)",
+                 value);
+        return -1;
+    }
+    if (bytes < 64 * 1024 || bytes > (long long)P2M_MAX_FRAMES * P2M_PER_FRAME * PAGE_SIZE) {
+        snprintf(why, whylen, "mem=%s is out of range: a domain has 64K to %luM",
+                 value, (unsigned long)(P2M_MAX_FRAMES * P2M_PER_FRAME * PAGE_SIZE >> 20));
+        return -1;
+    }
+    d->max_pages = (unsigned long)((bytes + PAGE_SIZE - 1) >> PAGE_SHIFT);
+    return 0;
+}
+REGISTER_DOMAIN_OPTION("mem", option_mem, "memory for the domain, e.g. mem=4M");
+
+static int option_name(struct domain *d, const char *value, char *why,
+                       unsigned int whylen)
+{
+    const char *p;
+
+    if (!*value || strlen(value) >= sizeof(d->name)) {
+        snprintf(why, whylen, "name=%s: a name has 1 to %u characters", value,
+                 (unsigned int)sizeof(d->name) - 1);
+        return -1;
+    }
+    for (p = value; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')) {
+            snprintf(why, whylen, "name=%s: use letters, digits, '-', '_' or '.'",
+                     value);
+            return -1;
+        }
+    strlcpy(d->name, value, sizeof(d->name));
+    return 0;
+}
+REGISTER_DOMAIN_OPTION("name", option_name, "the domain's name, e.g. name=web");
+
+static const struct domain_option *find_option(const char *key, size_t len)
+{
+    extern const struct domain_option __domain_options_start[],
+        __domain_options_end[];
+    const struct domain_option *o;
+
+    for (o = __domain_options_start; o < __domain_options_end; o++)
+        if (strlen(o->key) == len && !strncmp(o->key, key, len))
+            return o;
+    return NULL;
+}
+
+static void list_known_options(char *buf, size_t size)
+{
+    extern const struct domain_option __domain_options_start[],
+        __domain_options_end[];
+    const struct domain_option *o;
+    size_t n = 0;
+
+    buf[0] = '\0';
+    for (o = __domain_options_start; o < __domain_options_end && n < size; o++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s=", n ? ", " : "", o->key);
+}
+
+/*
+ * Options "key=value" separated by spaces; -1 with `why` on the first bad
+ * one.  Everything after a lone "--" belongs to the guest kernel alone
+ * (for example "priv.elf name=p -- op=cli"): the hypervisor does not parse
+ * it, and the guest finds the whole line in start_info.cmd_line.
+ */
+static int parse_domain_options(struct domain *d, const char *args, char *why,
+                                unsigned int whylen)
+{
+    while (*args) {
+        char word[128], known[128];
+        const struct domain_option *o;
+        const char *eq;
+        size_t n = 0;
+
+        while (*args == ' ')
+            args++;
+        while (args[n] && args[n] != ' ')
+            n++;
+        if (!n || (n == 2 && !strncmp(args, "--", 2)))
+            break;
+        if (n >= sizeof(word)) {
+            snprintf(why, whylen, "option too long (%u characters)", (unsigned)n);
+            return -1;
+        }
+        memcpy(word, args, n);
+        word[n] = '\0';
+        args += n;
+        eq = strchr(word, '=');
+        o = find_option(word, eq ? (size_t)(eq - word) : n);
+        if (!o) {
+            list_known_options(known, sizeof(known));
+            snprintf(why, whylen, "unknown option '%s' (known: %s)", word, known);
+            return -1;
+        }
+        if (!eq) {
+            snprintf(why, whylen, "option '%s' needs a value: %s", word, o->help);
+            return -1;
+        }
+        if (o->parse(d, eq + 1, why, whylen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- building, refusing and ending domains ---- */
+
+/* Give back everything a domain holds.  Safe on a half-built domain. */
+static void domain_free_memory(struct domain *d)
+{
+    unsigned int i;
+
+    if (read_cr3() != __pa(idle_pg_table))
+        write_cr3(__pa(idle_pg_table)); /* never run on tables being freed */
+    while (d->page_list.next && !list_empty(&d->page_list))
+        free_domheap_page(list_first_entry(&d->page_list, struct page_info, list));
+    for (i = 0; i < P2M_MAX_FRAMES; i++)
+        if (d->p2m_frames[i]) {
+            free_frame(d->p2m_frames[i]);
+            d->p2m_frames[i] = 0;
+        }
+    if (d->shared_info) {
+        free_xenheap_page(d->shared_info);
+        d->shared_info = NULL;
+    }
+}
+
+/*
+ * Refuse the module of domain d: one line on the console and one on the
+ * result channel, naming the module and the reason.  Also for exercise 4.
+ */
+void refuse_module(struct domain *d, const char *fmt, ...)
+{
+    const struct boot_module *m = &boot_info.modules[d->domain_id];
+    char why[160];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    printk("module %u (%s): refused: %s\n", d->domain_id, m->file, why);
+    result("module %u refused: %s", d->domain_id, why);
+    snprintf(d->end_reason, sizeof(d->end_reason), "refused: %s", why);
+    d->state = DOMSTATE_refused;
+}
+
+static void default_name(struct domain *d, const char *file)
+{
+    const char *base = file, *p;
+    size_t n;
+
+    for (p = file; *p; p++)
+        if (*p == '/')
+            base = p + 1;
+    n = strlen(base);
+    if (n > 4 && !strcmp(base + n - 4, ".elf"))
+        n -= 4;
+    if (n >= sizeof(d->name))
+        n = sizeof(d->name) - 1;
+    memcpy(d->name, base, n);
+    d->name[n] = '\0';
+}
+
+/* Can the hypervisor enter ring 1 at all?  Exercise 2 must be done. */
+static int ring1_segments_ready(struct domain *d)
+{
+    if (!gdt_selector_ok(FLAT_RING1_CS, 1, 1) || !gdt_selector_ok(FLAT_RING1_DS, 0, 1)) {
+        refuse_module(d, "cannot enter ring 1: GDT entries for FLAT_RING1_CS "
+                      "(%#x) and FLAT_RING1_DS (%#x) must be present DPL-1 code and "
+                      "data segments (LAB 1 exercise 2)", FLAT_RING1_CS, FLAT_RING1_DS);
+        return 0;
+    }
+    if (init_tss.esp0 != (uint32_t)hv_stack_top || init_tss.ss0 != __HYPERVISOR_DS) {
+        refuse_module(d, "cannot enter ring 1: the TSS must give ss0 %#x and esp0 "
+                      "%p (the top of hv_stack), found %#x:%#x (LAB 1 exercise 2)",
+                      __HYPERVISOR_DS, (void *)hv_stack_top, init_tss.ss0,
+                      init_tss.esp0);
+        return 0;
+    }
+    return 1;
+}
+
+/* Build domain d from module d->domain_id.  0 on success. */
+static int build_domain(struct domain *d)
+{
+    const struct boot_module *m = &boot_info.modules[d->domain_id];
+    unsigned long len = m->end - m->start, nr_p2m, i;
+    struct elf_info elf;
+    char why[160];
+
+    INIT_LIST_HEAD(&d->page_list);
+    d->vcpu = &vcpus[d->domain_id];
+    d->vcpu->domain = d;
+    d->cmdline = m->args;
+    d->max_pages = DEFAULT_DOMAIN_MEM >> PAGE_SHIFT;
+    d->is_privileged = d->domain_id == 0;
+    default_name(d, m->file);
+
+    if (parse_domain_options(d, m->args, why, sizeof(why)) < 0)
+        goto refuse;
+    if (m->end > DIRECTMAP_SIZE) {
+        snprintf(why, sizeof(why), "module ends at %#lx, beyond the %luM the "
+                 "hypervisor maps", m->end, DIRECTMAP_SIZE >> 20);
+        goto refuse;
+    }
+    nr_p2m = (d->max_pages + P2M_PER_FRAME - 1) / P2M_PER_FRAME;
+    if (d->max_pages + nr_p2m + 1 > nr_free_frames()) {
+        snprintf(why, sizeof(why), "mem= asks for %lu pages (%lu KiB) but only %lu "
+                 "frames are free", d->max_pages, d->max_pages * 4, nr_free_frames());
+        goto refuse;
+    }
+    if (elf_check((const uint8_t *)__va(m->start), len, HYPERVISOR_VIRT_START,
+                  &elf, why, sizeof(why)) < 0)     /* exercise 3 */
+        goto refuse;
+    if (!ring1_segments_ready(d))
+        return -1;
+
+    for (i = 0; i < nr_p2m; i++)
+        if ((d->p2m_frames[i] = alloc_frame()) == INVALID_MFN) {
+            d->p2m_frames[i] = 0;
+            snprintf(why, sizeof(why), "out of memory for its p2m table");
+            goto refuse;
+        }
+    d->shared_info = alloc_xenheap_page();
+    if (!d->shared_info) {
+        snprintf(why, sizeof(why), "out of memory for its shared_info page");
+        goto refuse;
+    }
+    /* Xen starts a guest with events masked: it unmasks when ready (lab 3). */
+    d->shared_info->vcpu_info[0].evtchn_upcall_mask = 1;
+
+    if (construct_domain(d, &elf, (const uint8_t *)__va(m->start)) < 0) { /* ex. 4 */
+        if (d->state != DOMSTATE_refused)
+            refuse_module(d, "construct_domain() failed without saying why");
+        domain_free_memory(d);
+        return -1;
+    }
+    d->state = DOMSTATE_built;
+    printk("d%u (%s): built: %lu pages, entry %#lx, start_info at %#lx\n",
+           d->domain_id, d->name, d->max_pages, d->entry, d->start_info_va);
+    return 0;
+
+refuse:
+    refuse_module(d, "%s", why);
+    domain_free_memory(d);
+    return -1;
+}
+
+int domain_alive(const struct domain *d)
+{
+    return d->state == DOMSTATE_built || d->state == DOMSTATE_running ||
+           d->state == DOMSTATE_blocked || d->state == DOMSTATE_paused;
+}
+
+static const char *const shutdown_names[] = { "poweroff", "reboot", "suspend",
+                                              "crash" };
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+    d->state = DOMSTATE_shutdown;
+    d->shutdown_code = reason;
+    snprintf(d->end_reason, sizeof(d->end_reason), "shutdown (%s)",
+             reason < ARRAY_SIZE(shutdown_names) ? shutdown_names[reason] : "?");
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+    char why[80];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    printk("d%u (%s): destroyed: %s\n", d->domain_id, d->name, why);
+    snprintf(d->end_reason, sizeof(d->end_reason), "destroyed: %s", why);
+    d->state = DOMSTATE_destroyed;
+}
+
+/* How it ended, one word, for the result channel. */
+static const char *end_word(const struct domain *d)
+{
+    if (d->state == DOMSTATE_shutdown)
+        return d->shutdown_code < ARRAY_SIZE(shutdown_names)
+                   ? shutdown_names[d->shutdown_code] : "shutdown";
+    if (d->state == DOMSTATE_destroyed)
+        return "destroyed";
+    if (d->state == DOMSTATE_refused)
+        return "refused";
+    return "unfinished";
+}
+
+static void finish_domain(struct domain *d)
+{
+    printk("d%u (%s): ended: %s\n", d->domain_id, d->name, d->end_reason);
+    result("d%u: end %s", d->domain_id, end_word(d));
+    result("d%u: entered the hypervisor %lu times", d->domain_id, d->vcpu->nr_traps);
+    domain_free_memory(d);
+    integrity_check();
+}
+
+static void __noreturn print_summary_and_exit(void)
+{
+    unsigned int i;
+
+    printk("all domains have ended; summary:\n");
+    for (i = 0; i < nr_domains; i++) {
+        const struct domain *d = &domains[i];
+        printk("  d%u %-12s %s\n", d->domain_id, d->name, d->end_reason);
+        result("summary d%u name=%s end=%s", d->domain_id, d->name, end_word(d));
+    }
+    printk("%lu frames free at the end\n", nr_free_frames());
+    machine_exit(0);
+}
+
+void run_vcpu_switch_hooks(struct vcpu *prev, struct vcpu *next)
+{
+    extern const vcpu_switch_hook_t __vcpu_switch_hooks_start[],
+        __vcpu_switch_hooks_end[];
+    const vcpu_switch_hook_t *hook;
+
+    for (hook = __vcpu_switch_hooks_start; hook < __vcpu_switch_hooks_end; hook++)
+        (*hook)(prev, next);
+}
+
+/* Build modules in order until one can be entered; then enter it. */
+static void __noreturn run_next_domain(void)
+{
+    struct vcpu *prev = current;
+
+    if (current) {
+        finish_domain(current->domain);
+        current = NULL;
+    }
+    while (next_module < boot_info.nr_modules) {
+        struct domain *d = &domains[next_module++];
+        d->domain_id = (domid_t)(next_module - 1);
+        nr_domains = next_module;
+        if (build_domain(d) < 0)
+            continue;
+        run_vcpu_switch_hooks(prev, d->vcpu);
+        current = d->vcpu;
+        d->state = DOMSTATE_running;
+        enter_guest(d->vcpu);                 /* exercise 5: never returns */
+    }
+    print_summary_and_exit();
+}
+
+/*
+ * schedule(): the current domain cannot go on (it ended); run something
+ * else.  Lab 1 runs the next module; lab 5 replaces this with a scheduler.
+ */
+__weak void schedule(void)
+{
+    reset_stack_and_call(run_next_domain);
+}
+
+__weak void start_domains(void)
+{
+    if (boot_info.nr_modules == 0) {
+        printk("no modules: give guest kernels as Multiboot modules\n");
+        result("no modules");
+    }
+    reset_stack_and_call(run_next_domain);
+}

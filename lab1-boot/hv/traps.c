@@ -1,0 +1,216 @@
+/*
+ * hv/traps.c - the IDT and trap_dispatch(), where every trap lands
+ * (lab 1, given).
+ *
+ * Policy in lab 1:
+ *   - int $0x82 from the guest kernel is a hypercall;
+ *   - a vector with a registered handler (REGISTER_TRAP_HANDLER) goes there;
+ *   - a fault in the hypervisor is either an expected one (a guest copy,
+ *     listed in the exception table: resume at its fixup) or a bug (panic);
+ *   - a fault in a guest goes to do_guest_trap(): lab 1 reports it and
+ *     destroys the domain; lab 2 replaces that with bouncing it back into
+ *     the guest's own handler.
+ */
+#include <hv/desc.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/sched.h>
+#include <hv/traps.h>
+
+struct gate_struct idt_table[NR_VECTORS] __aligned(8);
+static trap_handler_t trap_handlers[NR_VECTORS];
+
+static const char *const trap_names[] = {
+    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+    "#BR bound range", "#UD invalid opcode", "#NM device not available",
+    "#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
+    "#NP segment not present", "#SS stack fault", "#GP general protection",
+    "#PF page fault", "reserved (15)", "#MF x87 error", "#AC alignment check",
+    "#MC machine check", "#XM SIMD error",
+};
+
+const char *trap_name(unsigned int vector)
+{
+    if (vector < ARRAY_SIZE(trap_names))
+        return trap_names[vector];
+    if (vector == HYPERCALL_VECTOR)
+        return "hypercall";
+    if (vector >= FIRST_IRQ_VECTOR && vector < FIRST_IRQ_VECTOR + NR_IRQS)
+        return "hardware interrupt";
+    return "software interrupt";
+}
+
+int trap_has_error_code(unsigned int vector)
+{
+    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
+}
+
+void set_gate(unsigned int vector, int type, int dpl, void *handler)
+{
+    struct gate_struct *g = &idt_table[vector];
+    uint32_t addr = (uint32_t)handler;
+
+    g->offset_low = addr & 0xFFFF;
+    g->offset_high = addr >> 16;
+    g->selector = __HYPERVISOR_CS;
+    g->zero = 0;
+    g->type_attr = 0x80 | (dpl << 5) | type; /* present | DPL | type */
+}
+
+/* Collect the registered handlers; for a vector registered twice the
+ * higher lab's entry wins. */
+static void build_trap_handler_table(void)
+{
+    extern const struct trap_handler_entry __trap_handlers_start[],
+        __trap_handlers_end[];
+    static unsigned int lab_of[NR_VECTORS];
+    const struct trap_handler_entry *e;
+
+    for (e = __trap_handlers_start; e < __trap_handlers_end; e++) {
+        if (e->vector >= NR_VECTORS)
+            panic("trap handler for vector %u: no such vector", e->vector);
+        if (!trap_handlers[e->vector] || e->lab >= lab_of[e->vector]) {
+            trap_handlers[e->vector] = e->handler;
+            lab_of[e->vector] = e->lab;
+        }
+    }
+}
+
+void init_idt(void)
+{
+    extern char trap_stubs_start[];
+    struct {
+        uint16_t limit;
+        uint32_t base;
+    } __packed idtr = { sizeof(idt_table) - 1, (uint32_t)idt_table };
+    unsigned int v;
+
+    /*
+     * Every gate has DPL 0 - a guest's `int n` then raises #GP - except,
+     * as in Xen: the hypercall gate (DPL 1: the guest kernel only) and the
+     * breakpoint and overflow gates (DPL 3: int3 and into work anywhere).
+     * Interrupt gates: the hypervisor always runs with interrupts off.
+     */
+    for (v = 0; v < NR_VECTORS; v++)
+        set_gate(v, GATE_INTERRUPT, 0, trap_stubs_start + 16 * v);
+    set_gate(TRAP_int3, GATE_INTERRUPT, 3, trap_stubs_start + 16 * TRAP_int3);
+    set_gate(TRAP_overflow, GATE_INTERRUPT, 3, trap_stubs_start + 16 * TRAP_overflow);
+    set_gate(HYPERCALL_VECTOR, GATE_INTERRUPT, 1,
+             trap_stubs_start + 16 * HYPERCALL_VECTOR);
+
+    __asm__ volatile("lidt %0" : : "m"(idtr));
+    build_trap_handler_table();
+}
+
+unsigned long search_exception_table(unsigned long eip)
+{
+    extern const struct exception_table_entry __start___ex_table[],
+        __stop___ex_table[];
+    const struct exception_table_entry *e;
+
+    for (e = __start___ex_table; e < __stop___ex_table; e++)
+        if (e->insn == eip)
+            return e->fixup;
+    return 0;
+}
+
+void report_guest_fault(struct cpu_user_regs *regs)
+{
+    struct domain *d = current->domain;
+    unsigned int v = regs->entry_vector;
+    uint8_t bytes[8];
+    char hex[3 * sizeof(bytes) + 1] = "";
+    size_t i, missing;
+
+    /* The instruction bytes help a student see *what* faulted. */
+    missing = copy_from_guest(bytes, regs->eip, sizeof(bytes));
+    for (i = 0; i < sizeof(bytes) - missing; i++)
+        snprintf(hex + 3 * i, 4, " %02x", bytes[i]);
+    if (missing == sizeof(bytes))
+        strlcpy(hex, " (unreadable)", sizeof(hex));
+
+    printk("d%u (%s): %s (vector %u), error code %#x, at eip %#x in ring %u, "
+           "bytes at eip:%s\n", d->domain_id, d->name, trap_name(v), v,
+           regs->error_code, regs->eip, regs->cs & 3, hex);
+    if (v == TRAP_page_fault)
+        printk("d%u (%s): the faulting address (cr2) was %#x\n", d->domain_id,
+               d->name, read_cr2());
+    result("d%u: fault vector=%u error=%#x eip=%#x ring=%u", d->domain_id, v,
+           regs->error_code, regs->eip, regs->cs & 3);
+}
+
+/* Lab 1's policy for a guest's exception: report it, end the domain. */
+__weak void do_guest_trap(struct cpu_user_regs *regs)
+{
+    report_guest_fault(regs);
+    domain_crash(current->domain, "%s at eip %#x", trap_name(regs->entry_vector),
+                 regs->eip);
+}
+
+/* Lab 3 delivers pending events here; lab 1 has none. */
+__weak void test_all_events(struct cpu_user_regs *regs)
+{
+    (void)regs;
+}
+
+void trap_dispatch(struct cpu_user_regs *regs)
+{
+    unsigned int v = regs->entry_vector;
+    unsigned long fixup;
+
+    if (guest_mode(regs))
+        current->nr_traps++; /* every entry from this guest, hypercalls too */
+    if (v == HYPERCALL_VECTOR && guest_mode(regs)) {
+        do_hypercall(regs);
+    } else if (trap_handlers[v]) {
+        trap_handlers[v](regs);
+    } else if (v >= FIRST_IRQ_VECTOR && v < FIRST_IRQ_VECTOR + NR_IRQS) {
+        /* All lines are masked until lab 5; this can only be spurious. */
+    } else if (!guest_mode(regs)) {
+        fixup = search_exception_table(regs->eip);
+        if (!fixup)
+            fatal_trap(regs);
+        regs->eip = fixup;      /* e.g. copy_from_guest hit an unmapped page */
+        return;
+    } else {
+        do_guest_trap(regs);
+    }
+
+    if (guest_mode(regs)) {
+        if (!domain_alive(current->domain))
+            schedule();          /* it ended: never return to it */
+        test_all_events(regs);
+    }
+}
+
+/* The 8259 PICs: move IRQs 0-15 to vectors 0x20-0x2F (the BIOS put them
+ * over the CPU's exception vectors) and mask every line. */
+void init_pic(void)
+{
+    outb(0x20, 0x11);            /* ICW1: edge, cascade, ICW4 follows */
+    outb(0xA0, 0x11);
+    outb(0x21, FIRST_IRQ_VECTOR); /* ICW2: vector base                */
+    outb(0xA1, FIRST_IRQ_VECTOR + 8);
+    outb(0x21, 0x04);            /* ICW3: slave on IRQ2               */
+    outb(0xA1, 0x02);
+    outb(0x21, 0x01);            /* ICW4: 8086 mode                   */
+    outb(0xA1, 0x01);
+    outb(0x21, 0xFF);            /* mask everything                   */
+    outb(0xA1, 0xFF);
+}
+
+void pic_unmask(unsigned int irq)
+{
+    uint16_t port = irq < 8 ? 0x21 : 0xA1;
+    outb(port, inb(port) & ~(1 << (irq & 7)));
+    if (irq >= 8)
+        pic_unmask(2);           /* the cascade line */
+}
+
+void pic_eoi(unsigned int irq)
+{
+    if (irq >= 8)
+        outb(0xA0, 0x20);
+    outb(0x20, 0x20);
+}

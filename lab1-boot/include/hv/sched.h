@@ -1,0 +1,156 @@
+/*
+ * hv/sched.h - domains and virtual CPUs (lab 1 declares every field; the
+ * comment on each says which lab first uses it).
+ *
+ * A *domain* is one guest: its memory, its options, how it ended.  A *vcpu*
+ * is the processor state the hypervisor keeps for it while it does not run.
+ * Parakeet gives each domain exactly one vcpu.
+ */
+#ifndef HV_SCHED_H
+#define HV_SCHED_H
+
+#include <stdint.h>
+#include <hv/config.h>
+#include <hv/list.h>
+#include <hv/x86.h>
+#include <public/xen.h>
+
+/* lab 2: one guest trap handler, as registered by set_trap_table. */
+struct trap_bounce_info {
+    uint8_t vector;   /* which exception or int n                      */
+    uint8_t flags;    /* bits 0-1: lowest ring allowed to use `int n`   */
+    uint16_t cs;      /* handler's code selector (never ring 0)         */
+    unsigned long address; /* handler's entry point                     */
+};
+
+/* lab 3: one event channel port. */
+#define NR_EVENT_CHANNELS 64
+struct evtchn {
+    uint8_t state;         /* ECS_* (lab 3)                                  */
+    uint8_t notify_vcpu;
+    uint16_t virq;         /* ECS_VIRQ: which virtual interrupt            */
+    uint16_t remote_dom;   /* ECS_UNBOUND / ECS_INTERDOMAIN: the peer      */
+    uint16_t remote_port;  /* ECS_INTERDOMAIN: the peer's port             */
+};
+#define NR_VIRQS 8
+
+/* lab 6: grant table entries a domain offers to others. */
+#define NR_GRANT_ENTRIES 32
+
+enum domain_state {
+    DOMSTATE_unused = 0,  /* lab 1: slot free                              */
+    DOMSTATE_refused,     /* lab 1: module could not be built              */
+    DOMSTATE_built,       /* lab 1: memory loaded, not yet run             */
+    DOMSTATE_running,     /* lab 1: runnable (lab 5: may be preempted)     */
+    DOMSTATE_blocked,     /* lab 3: waiting for an event                   */
+    DOMSTATE_paused,      /* lab 6: paused by domain 0                     */
+    DOMSTATE_shutdown,    /* lab 1: asked to end (sched_op shutdown)       */
+    DOMSTATE_destroyed,   /* lab 1: killed by the hypervisor               */
+};
+
+struct vcpu {
+    struct domain *domain;          /* lab 1: owner                          */
+    struct cpu_user_regs user_regs; /* lab 5: saved guest registers when descheduled */
+
+    /* lab 2: virtual CPU state for trap delivery */
+    struct trap_bounce_info trap_ctxt[256];
+    unsigned long kernel_ss;        /* lab 2: stack_switch: ring-1 stack for  */
+    unsigned long kernel_sp;        /*        traps from ring 3              */
+    unsigned long syscall_vector;   /* lab 2: vector of the direct gate, or 0 */
+    unsigned long nr_traps;         /* lab 1: times this guest entered the hv */
+    unsigned long bounce_eip;       /* lab 2: handler we last bounced to      */
+    unsigned int bounce_vector;     /* lab 2: ... and for which vector        */
+
+    /* lab 3: events */
+    unsigned long event_callback_cs, event_callback_eip;
+    unsigned long failsafe_callback_cs, failsafe_callback_eip;
+    uint16_t virq_to_evtchn[NR_VIRQS];
+
+    /* lab 5: time and scheduling */
+    uint64_t timer_deadline;        /* set_timer_op, ns of system time        */
+    uint64_t cpu_time;              /* ns run so far                          */
+    uint64_t avt, evt;              /* BVT actual and effective virtual time  */
+    unsigned long weight;           /* BVT weight (mcu_advance derives)       */
+    long warp;                      /* BVT warp, and its limits               */
+    unsigned long warp_limit, unwarp_requirement;
+    int warping;
+    struct list_head run_list;      /* on the run queue                       */
+    int fpu_dirtied;                /* lazy FPU: used since the last switch   */
+    uint8_t fpu_state[512] __attribute__((aligned(16))); /* fxsave area    */
+};
+
+struct domain {
+    domid_t domain_id;          /* lab 1: module index                       */
+    char name[32];              /* lab 1: name= or the module file name      */
+    const char *cmdline;        /* lab 1: module options after the file name */
+    enum domain_state state;    /* lab 1                                      */
+    unsigned int shutdown_code; /* lab 1: SHUTDOWN_* when state == shutdown  */
+    char end_reason[96];        /* lab 1: how it ended, for the summary      */
+
+    /* lab 1: memory */
+    unsigned long max_pages;    /* mem= in pages                              */
+    unsigned long tot_pages;    /* frames currently owned                     */
+    struct list_head page_list; /* the frames it owns (struct page_info.list) */
+#define P2M_MAX_FRAMES 16
+    unsigned long p2m_frames[P2M_MAX_FRAMES]; /* hv frames holding PFN->MFN  */
+    unsigned long virt_base;    /* VA of PFN 0 (lowest ELF load address)     */
+    unsigned long pt_base_mfn;  /* its page directory (%cr3 >> 12)           */
+    struct shared_info *shared_info; /* hv address of its shared page       */
+    unsigned long start_info_va;     /* guest address of start_info          */
+    unsigned long entry;        /* ELF entry point                            */
+    unsigned long boot_stack_top; /* initial %esp                            */
+
+    struct vcpu *vcpu;          /* lab 1: its one virtual CPU                */
+
+    /* lab 3: event channels */
+    struct evtchn evtchn[NR_EVENT_CHANNELS];
+
+    /* lab 6: control and isolation */
+    int is_privileged;          /* domain 0                                   */
+    unsigned long reservation;  /* dom_mem_op: pages it may grow to          */
+    struct {
+        uint16_t flags, domid;
+        uint32_t frame;
+    } grant_table[NR_GRANT_ENTRIES];
+};
+
+extern struct domain domains[MAX_DOMAINS];
+extern unsigned int nr_domains;
+extern struct vcpu *current; /* the vcpu whose address space is loaded */
+
+/* Given (hv/domain.c). */
+void refuse_module(struct domain *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void domain_shutdown(struct domain *d, unsigned int reason);
+void domain_crash(struct domain *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void schedule(void) __attribute__((noreturn));
+void start_domains(void) __attribute__((noreturn));
+unsigned long get_p2m(const struct domain *d, unsigned long pfn);
+void set_p2m(struct domain *d, unsigned long pfn, unsigned long mfn);
+int domain_alive(const struct domain *d);
+
+/* Exercise 4 (hv/domain_build.c) and exercise 5 (hv/enter_guest.c). */
+struct elf_info;
+int construct_domain(struct domain *d, const struct elf_info *elf,
+                     const uint8_t *image);
+void enter_guest(struct vcpu *v) __attribute__((noreturn));
+
+/*
+ * vcpu switch hooks: every lab that keeps per-vcpu state in the processor
+ * (lab 2: the direct system-call gate and the TSS ring-1 stack; lab 5: the
+ * FPU) registers a function called whenever `next` is about to run after
+ * `prev` (NULL the first time, or when prev's domain ended).
+ */
+typedef void (*vcpu_switch_hook_t)(struct vcpu *prev, struct vcpu *next);
+#define REGISTER_VCPU_SWITCH_HOOK(fn)                                     \
+    static const vcpu_switch_hook_t __switch_hook_##fn                    \
+        __attribute__((used, section(".vcpu_switch_hooks"))) = (fn)
+void run_vcpu_switch_hooks(struct vcpu *prev, struct vcpu *next);
+
+/* Given (hv/entry.S): the trap frame at the top of the hypervisor stack. */
+struct cpu_user_regs *guest_cpu_user_regs(void);
+/* Given (hv/entry.S): load the registers in that frame and iret to them. */
+void return_to_guest(void) __attribute__((noreturn));
+
+#endif /* HV_SCHED_H */

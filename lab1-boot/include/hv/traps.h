@@ -1,0 +1,89 @@
+/*
+ * hv/traps.h - trap vectors, the trap-handler table and exception fixups
+ * (lab 1).
+ *
+ * trap_dispatch() (hv/traps.c) is the C entry for every vector.  A lab adds
+ * behaviour by registering a handler for a vector with REGISTER_TRAP_HANDLER:
+ * the entry is placed in the linker section .trap_handlers, and when two
+ * labs register the same vector the higher lab wins, so lab 2 can replace
+ * lab 1's default without touching lab 1's file.
+ */
+#ifndef HV_TRAPS_H
+#define HV_TRAPS_H
+
+#include <hv/x86.h>
+
+#define TRAP_divide_error 0
+#define TRAP_debug 1
+#define TRAP_nmi 2
+#define TRAP_int3 3
+#define TRAP_overflow 4
+#define TRAP_bounds 5
+#define TRAP_invalid_op 6
+#define TRAP_no_device 7
+#define TRAP_double_fault 8
+#define TRAP_copro_seg 9
+#define TRAP_invalid_tss 10
+#define TRAP_no_segment 11
+#define TRAP_stack_error 12
+#define TRAP_gp_fault 13
+#define TRAP_page_fault 14
+#define TRAP_spurious_int 15
+#define TRAP_copro_error 16
+#define TRAP_alignment_check 17
+#define TRAP_machine_check 18
+#define TRAP_simd_error 19
+#define FIRST_IRQ_VECTOR 0x20 /* the 8259 PIC is remapped to 0x20..0x2F */
+#define NR_IRQS 16
+
+/* "#GP", "#PF", ... for messages. */
+const char *trap_name(unsigned int vector);
+/* Does the CPU push an error code for this vector? */
+int trap_has_error_code(unsigned int vector);
+
+typedef void (*trap_handler_t)(struct cpu_user_regs *regs);
+
+struct trap_handler_entry {
+    unsigned int vector;
+    unsigned int lab; /* the higher lab's handler replaces the lower's */
+    trap_handler_t handler;
+};
+
+#define REGISTER_TRAP_HANDLER(vec, labno, fn)                               \
+    static const struct trap_handler_entry __trap_##fn                      \
+        __attribute__((used, section(".trap_handlers"))) = { (vec), (labno), (fn) }
+
+void trap_dispatch(struct cpu_user_regs *regs);
+
+/*
+ * Hooks: weak defaults in hv/traps.c that a later lab overrides.
+ *  - do_guest_trap: an exception raised by a guest.  Lab 1 reports it and
+ *    destroys the domain; lab 2 bounces it to the guest's own handler.
+ *  - test_all_events: last thing before returning to a guest (lab 3
+ *    delivers pending events here).
+ */
+void do_guest_trap(struct cpu_user_regs *regs);
+void test_all_events(struct cpu_user_regs *regs);
+
+/* Report a guest fault (domain, vector, error code, EIP, the bytes there). */
+void report_guest_fault(struct cpu_user_regs *regs);
+
+/* A fault in the hypervisor itself: registers, backtrace, end the run. */
+void fatal_trap(struct cpu_user_regs *regs) __attribute__((noreturn));
+void show_registers(const struct cpu_user_regs *regs);
+
+/*
+ * Exception fixups (Linux's __ex_table): an instruction that may fault on a
+ * guest address (copy_from_guest) is listed with the address to resume at.
+ */
+struct exception_table_entry {
+    unsigned long insn, fixup;
+};
+unsigned long search_exception_table(unsigned long eip);
+
+/* The 8259 PIC: remapped, all lines masked (lab 5 unmasks the timer). */
+void init_pic(void);
+void pic_unmask(unsigned int irq);
+void pic_eoi(unsigned int irq);
+
+#endif /* HV_TRAPS_H */

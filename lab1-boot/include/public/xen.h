@@ -1,0 +1,196 @@
+/*
+ * public/xen.h - the guest ABI: what a paravirtual guest kernel and the
+ * hypervisor agree on.  Lab 1 introduces it; later labs add their own
+ * public headers next to it.
+ *
+ * Numbers, names and layouts follow Xen's public headers (xen/include/public)
+ * for the subset Parakeet implements, so that a student can open the real
+ * Xen headers and recognise every concept.  Parakeet-only additions are
+ * marked "Parakeet:".
+ */
+#ifndef PUBLIC_XEN_H
+#define PUBLIC_XEN_H
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+#endif
+
+/*
+ * The hypervisor owns the top 64 MiB of every address space, as in Xen's
+ * non-PAE x86_32 build.  A guest may map nothing at or above this address.
+ */
+#ifdef __ASSEMBLER__
+#define HYPERVISOR_VIRT_START 0xFC000000
+#else
+#define HYPERVISOR_VIRT_START 0xFC000000UL
+#endif
+
+/*
+ * Segment selectors a guest may use.  Xen reserves GDT entries from 256
+ * (selector 0x800) upwards for itself; these four are flat segments from 0
+ * whose limit ends just below HYPERVISOR_VIRT_START.  The low two bits of a
+ * selector are its requested privilege level (RPL).
+ */
+#define FLAT_RING1_CS 0x0819 /* GDT entry 259, RPL 1: guest kernel code    */
+#define FLAT_RING1_DS 0x0821 /* GDT entry 260, RPL 1: guest kernel data    */
+#define FLAT_RING3_CS 0x082b /* GDT entry 261, RPL 3: guest user code      */
+#define FLAT_RING3_DS 0x0833 /* GDT entry 262, RPL 3: guest user data      */
+#define FLAT_KERNEL_CS FLAT_RING1_CS
+#define FLAT_KERNEL_DS FLAT_RING1_DS
+#define FLAT_KERNEL_SS FLAT_RING1_DS
+#define FLAT_USER_CS FLAT_RING3_CS
+#define FLAT_USER_DS FLAT_RING3_DS
+#define FLAT_USER_SS FLAT_RING3_DS
+
+/* The trap vector a guest kernel uses to make a hypercall (DPL 1 gate). */
+#define HYPERCALL_VECTOR 0x82
+
+/* Hypercall numbers (Xen 2.0; mmuext_op from Xen 3.0). */
+#define __HYPERVISOR_set_trap_table 0
+#define __HYPERVISOR_mmu_update 1
+#define __HYPERVISOR_set_gdt 2
+#define __HYPERVISOR_stack_switch 3
+#define __HYPERVISOR_set_callbacks 4
+#define __HYPERVISOR_fpu_taskswitch 5
+#define __HYPERVISOR_sched_op 6
+#define __HYPERVISOR_dom0_op 7
+#define __HYPERVISOR_update_descriptor 10
+#define __HYPERVISOR_set_fast_trap 11 /* Xen 2.0: lab 2's direct system-call gate */
+#define __HYPERVISOR_dom_mem_op 12
+#define __HYPERVISOR_multicall 13
+#define __HYPERVISOR_update_va_mapping 14
+#define __HYPERVISOR_set_timer_op 15
+#define __HYPERVISOR_event_channel_op 16
+#define __HYPERVISOR_xen_version 17
+#define __HYPERVISOR_console_io 18
+#define __HYPERVISOR_grant_table_op 20
+#define __HYPERVISOR_vm_assist 21
+#define __HYPERVISOR_mmuext_op 26
+/*
+ * Parakeet: Xen keeps numbers 48-55 for architecture-specific hypercalls.
+ * We use the first for the grader's result channel: a test guest reports a
+ * value it computed, and the hypervisor writes it, tagged with the domain
+ * id, on a serial line the guest cannot write to directly.
+ */
+#define __HYPERVISOR_test_report 48
+#define NR_HYPERCALLS 64
+
+/* console_io commands. */
+#define CONSOLEIO_write 0
+#define CONSOLEIO_read 1
+
+/* sched_op commands (Xen 3.0 numbering). */
+#define SCHEDOP_yield 0
+#define SCHEDOP_block 1
+#define SCHEDOP_shutdown 2
+
+/* Reasons for SCHEDOP_shutdown (struct sched_shutdown in Xen 3). */
+#define SHUTDOWN_poweroff 0 /* Domain exited normally: clean up, kill.   */
+#define SHUTDOWN_reboot 1   /* Clean up, kill, and then restart.          */
+#define SHUTDOWN_suspend 2  /* Clean up, save suspend info, kill.         */
+#define SHUTDOWN_crash 3    /* Tell controller we've crashed.             */
+
+#ifndef __ASSEMBLER__
+struct sched_shutdown {
+    unsigned int reason; /* SHUTDOWN_* */
+};
+
+typedef uint16_t domid_t;
+#endif /* __ASSEMBLER__ */
+
+/*
+ * shared_info: one page per domain, written by both the hypervisor and the
+ * guest.  Lab 1 allocates and maps it; lab 3 fills in the event fields,
+ * lab 5 the time fields.  Layout as Xen 3.0 x86_32 with one virtual CPU
+ * slot used (Xen has 32).
+ */
+#define MAX_VIRT_CPUS 32
+
+#ifndef __ASSEMBLER__
+struct arch_vcpu_info {
+    unsigned long cr2; /* lab 2: faulting address of the last page fault */
+    unsigned long pad[5];
+};
+
+struct vcpu_time_info {
+    uint32_t version; /* lab 5: odd while the hypervisor updates the rest */
+    uint32_t pad0;
+    uint64_t tsc_timestamp;   /* TSC at the last update of system_time    */
+    uint64_t system_time;     /* nanoseconds since boot at tsc_timestamp  */
+    uint32_t tsc_to_system_mul;
+    int8_t tsc_shift;
+    int8_t pad1[3];
+};
+
+struct vcpu_info {
+    uint8_t evtchn_upcall_pending; /* lab 3: an event is waiting          */
+    uint8_t evtchn_upcall_mask;    /* lab 3: the guest's "interrupt flag" */
+    uint8_t pad0[2];
+    unsigned long evtchn_pending_sel; /* lab 3: which pending words to scan */
+    struct arch_vcpu_info arch;
+    struct vcpu_time_info time;
+};
+
+struct arch_shared_info {
+    unsigned long max_pfn;
+    unsigned long pfn_to_mfn_frame_list_list;
+    unsigned long nmi_reason;
+};
+
+struct shared_info {
+    struct vcpu_info vcpu_info[MAX_VIRT_CPUS];
+    unsigned long evtchn_pending[sizeof(unsigned long) * 8]; /* lab 3 */
+    unsigned long evtchn_mask[sizeof(unsigned long) * 8];    /* lab 3 */
+    uint32_t wc_version; /* lab 5: wall clock, version as above */
+    uint32_t wc_sec;
+    uint32_t wc_nsec;
+    struct arch_shared_info arch;
+};
+typedef struct shared_info shared_info_t;
+#endif /* __ASSEMBLER__ */
+
+/*
+ * start_info: the start-of-day page the domain builder fills in.  The guest
+ * finds its virtual address in %esi when it first runs.
+ */
+#define MAX_GUEST_CMDLINE 1024
+#define START_INFO_MAGIC "parakeet-1.0-x86_32"
+
+#define SIF_PRIVILEGED (1 << 0) /* Is the domain privileged?               */
+#define SIF_INITDOMAIN (1 << 1) /* Is this the initial control domain?     */
+
+#ifndef __ASSEMBLER__
+struct start_info {
+    char magic[32];             /* START_INFO_MAGIC ("xen-3.0-x86_32" in Xen) */
+    unsigned long nr_pages;     /* total pages allocated to this domain      */
+    unsigned long shared_info;  /* MACHINE address of the shared info page   */
+    uint32_t flags;             /* SIF_xxx flags                              */
+    unsigned long store_mfn;    /* unused in Parakeet                         */
+    uint32_t store_evtchn;      /* unused in Parakeet                         */
+    union {
+        struct {
+            unsigned long mfn;  /* lab 6: console ring frame                  */
+            uint32_t evtchn;    /* lab 6: console event channel               */
+        } domU;
+        struct {
+            uint32_t info_off;
+            uint32_t info_size;
+        } dom0;
+    } console;
+    unsigned long pt_base;      /* VIRTUAL address of the page directory     */
+    unsigned long nr_pt_frames; /* number of bootstrap page-table frames     */
+    unsigned long mfn_list;     /* VIRTUAL address of the page-frame list    */
+    unsigned long mod_start;    /* VIRTUAL address of a pre-loaded module    */
+    unsigned long mod_len;      /* size (bytes) of that module               */
+    int8_t cmd_line[MAX_GUEST_CMDLINE]; /* the module's options             */
+    unsigned long first_p2m_pfn;
+    unsigned long nr_p2m_frames;
+    /* Parakeet: fields Xen guests learn by other means. */
+    uint32_t domid;               /* this domain's id                         */
+    unsigned long shared_info_va; /* VIRTUAL address the builder mapped it at */
+    unsigned long first_free_pfn; /* first pfn the bootstrap did not use      */
+};
+typedef struct start_info start_info_t;
+#endif /* __ASSEMBLER__ */
+
+#endif /* PUBLIC_XEN_H */

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""tests/mkbad.py - make the bad modules of lab 1's bad-modules test.
+
+Each is a good guest (hello.elf) with one thing wrong, so each must be
+refused for exactly one reason:
+    notelf.bin    a text file
+    truncated.elf hello.elf cut after its program headers
+    elf64.elf     EI_CLASS says 64-bit
+    seginhole.elf the first loadable segment moved to 0xFC000000
+    overlap.elf   the second loadable segment moved onto the first
+Usage: mkbad.py hello.elf OUTDIR
+"""
+import os
+import struct
+import sys
+
+PT_LOAD = 1
+
+
+def load_segments(data):
+    """(offset of each PT_LOAD program header, its p_vaddr)."""
+    phoff, = struct.unpack_from("<I", data, 28)
+    phentsize, phnum = struct.unpack_from("<HH", data, 42)
+    out = []
+    for i in range(phnum):
+        off = phoff + i * phentsize
+        p_type, _, p_vaddr = struct.unpack_from("<III", data, off)
+        if p_type == PT_LOAD:
+            out.append((off, p_vaddr))
+    return out
+
+
+def main():
+    src, outdir = sys.argv[1], sys.argv[2]
+    good = open(src, "rb").read()
+    os.makedirs(outdir, exist_ok=True)
+
+    def write(name, data):
+        with open(os.path.join(outdir, name), "wb") as f:
+            f.write(data)
+
+    write("notelf.bin", b"#!/bin/sh\necho this is not a kernel\n" * 4)
+    segs = load_segments(good)
+    assert len(segs) >= 2, "hello.elf should have two PT_LOAD segments"
+    # Keep the headers, drop most of the first segment's bytes.
+    first_off = struct.unpack_from("<I", good, segs[0][0] + 4)[0]
+    write("truncated.elf", good[:first_off + 64])
+
+    elf64 = bytearray(good)
+    elf64[4] = 2  # EI_CLASS = ELFCLASS64
+    write("elf64.elf", bytes(elf64))
+
+    hole = bytearray(good)
+    struct.pack_into("<II", hole, segs[0][0] + 8, 0xFC000000, 0xFC000000)
+    write("seginhole.elf", bytes(hole))
+
+    overlap = bytearray(good)
+    struct.pack_into("<II", overlap, segs[1][0] + 8, segs[0][1], segs[0][1])
+    write("overlap.elf", bytes(overlap))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+/*
+ * tests/unit/test_elf.c - host-side unit tests of elf_check() (lab 1,
+ * exercise 3), compiled for x86_64 by `make unit` against the solution.
+ *
+ * unit-sources: solutions/lab1-boot/hv/elf.c
+ *
+ * Each case starts from a small valid image and breaks one thing; the
+ * check must refuse it with a message naming the problem, and must never
+ * read outside the image (run under valgrind or -fsanitize=address to see).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <hv/elf.h>
+
+#define LIMIT 0xFC000000u
+static int failures, checks;
+
+/* The tests never call the skeleton stub, but elf.c references it. */
+void exercise_todo(int lab, int ex, const char *name, const char *file,
+                   const char *func)
+{
+    (void)lab, (void)ex, (void)name, (void)file, (void)func;
+}
+
+struct image {
+    uint8_t bytes[0x3000];
+    size_t len;
+};
+
+static Elf32_Ehdr *ehdr(struct image *im) { return (Elf32_Ehdr *)im->bytes; }
+static Elf32_Phdr *phdr(struct image *im, int i)
+{
+    return (Elf32_Phdr *)(im->bytes + sizeof(Elf32_Ehdr)) + i;
+}
+
+/* A valid kernel: text at 0xC0000000 (0x1000 bytes), data+bss after it. */
+static void make_valid(struct image *im)
+{
+    Elf32_Ehdr *e = ehdr(im);
+    memset(im, 0, sizeof(*im));
+    memcpy(e->e_ident, "\177ELF", 4);
+    e->e_ident[EI_CLASS] = ELFCLASS32;
+    e->e_ident[EI_DATA] = ELFDATA2LSB;
+    e->e_ident[6] = 1;
+    e->e_type = ET_EXEC;
+    e->e_machine = EM_386;
+    e->e_version = 1;
+    e->e_entry = 0xC0000010;
+    e->e_phoff = sizeof(Elf32_Ehdr);
+    e->e_ehsize = sizeof(Elf32_Ehdr);
+    e->e_phentsize = sizeof(Elf32_Phdr);
+    e->e_phnum = 2;
+    *phdr(im, 0) = (Elf32_Phdr){ PT_LOAD, 0x1000, 0xC0000000, 0xC0000000,
+                                 0x1000, 0x1000, 5, 0x1000 };
+    *phdr(im, 1) = (Elf32_Phdr){ PT_LOAD, 0x2000, 0xC0001000, 0xC0001000,
+                                 0x800, 0x3000, 6, 0x1000 };
+    im->len = 0x2800;
+}
+
+static void expect_ok(const char *name, struct image *im, struct elf_info *out)
+{
+    char why[200] = "";
+    checks++;
+    if (elf_check(im->bytes, im->len, LIMIT, out, why, sizeof(why)) != 0) {
+        printf("FAIL %s: refused a valid image: %s\n", name, why);
+        failures++;
+    }
+}
+
+static void expect_refused(const char *name, struct image *im, const char *needle)
+{
+    char why[200] = "";
+    struct elf_info info;
+    checks++;
+    if (elf_check(im->bytes, im->len, LIMIT, &info, why, sizeof(why)) == 0) {
+        printf("FAIL %s: accepted a bad image\n", name);
+        failures++;
+    } else if (!strstr(why, needle)) {
+        printf("FAIL %s: message \"%s\" does not mention \"%s\"\n", name, why, needle);
+        failures++;
+    }
+}
+
+int main(void)
+{
+    struct image im;
+    struct elf_info info;
+
+    make_valid(&im);
+    expect_ok("valid", &im, &info);
+    checks++;
+    if (info.entry != 0xC0000010 || info.vstart != 0xC0000000 ||
+        info.vend != 0xC0004000 || info.phnum != 2) {
+        printf("FAIL valid: info entry %#x vstart %#x vend %#x phnum %u\n",
+               info.entry, info.vstart, info.vend, info.phnum);
+        failures++;
+    }
+
+    make_valid(&im); im.len = 20;
+    expect_refused("shorter than a header", &im, "truncated");
+    make_valid(&im); im.bytes[0] = '#';
+    expect_refused("bad magic", &im, "not an ELF file: magic 23 45 4c 46");
+    make_valid(&im); im.bytes[EI_CLASS] = ELFCLASS64;
+    expect_refused("64-bit", &im, "class 2 (64-bit)");
+    make_valid(&im); im.bytes[EI_DATA] = 2;
+    expect_refused("big-endian", &im, "data encoding 2");
+    make_valid(&im); ehdr(&im)->e_machine = 62;
+    expect_refused("x86-64 machine", &im, "machine 62");
+    make_valid(&im); ehdr(&im)->e_type = 3;
+    expect_refused("shared object", &im, "type 3");
+    make_valid(&im); ehdr(&im)->e_phentsize = 40;
+    expect_refused("phentsize", &im, "program header size 40");
+    make_valid(&im); ehdr(&im)->e_phoff = 0x27F0;
+    expect_refused("phdrs past the end", &im, "truncated");
+    make_valid(&im); ehdr(&im)->e_phoff = 0xFFFFFFF0u;
+    expect_refused("phoff wraps", &im, "truncated");
+    make_valid(&im); phdr(&im, 1)->p_filesz = 0x900;
+    expect_refused("segment past the end", &im, "segment 1 has file bytes");
+    make_valid(&im); phdr(&im, 1)->p_offset = 0xFFFFF800u;
+    expect_refused("segment offset wraps", &im, "truncated");
+    make_valid(&im); phdr(&im, 1)->p_memsz = 0x100;
+    expect_refused("filesz > memsz", &im, "larger than memory size");
+    make_valid(&im); phdr(&im, 0)->p_vaddr = 0xFC000000u; ehdr(&im)->e_entry = 0xFC000010u;
+    expect_refused("segment in the hole", &im, "not below 0xfc000000");
+    make_valid(&im); phdr(&im, 1)->p_vaddr = 0xFBFFF000u;
+    expect_refused("segment runs into the hole", &im, "not below 0xfc000000");
+    make_valid(&im); phdr(&im, 1)->p_vaddr = 0xFFFFF000u;
+    expect_refused("segment wraps around", &im, "not below");
+    make_valid(&im); phdr(&im, 1)->p_vaddr = 0xC0000800u;
+    expect_refused("overlapping segments", &im, "overlaps segment 0");
+    make_valid(&im); ehdr(&im)->e_entry = 0xB0000000u;
+    expect_refused("entry outside", &im, "entry point 0xb0000000");
+    make_valid(&im); phdr(&im, 0)->p_type = PT_NULL; phdr(&im, 1)->p_type = PT_NULL;
+    expect_refused("no PT_LOAD", &im, "no loadable");
+
+    /* A segment that ends exactly at the hole is fine. */
+    make_valid(&im);
+    phdr(&im, 1)->p_vaddr = 0xFBFFD000u;
+    expect_ok("segment ending at the hole", &im, &info);
+    checks++;
+    if (info.vend != 0xFC000000u) {
+        printf("FAIL segment ending at the hole: vend %#x\n", info.vend);
+        failures++;
+    }
+    /* Segments sharing a page but not bytes do not overlap. */
+    make_valid(&im);
+    phdr(&im, 0)->p_memsz = 0x800; phdr(&im, 0)->p_filesz = 0x800;
+    phdr(&im, 1)->p_vaddr = 0xC0000800u;
+    expect_ok("adjacent segments in one page", &im, &info);
+
+    printf("test_elf: %d checks, %d failed\n", checks, failures);
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,99 @@
+/*
+ * guest/trap_entry.S - the guest kernel's trap entry points (lab 2, given).
+ *
+ * The hypervisor (or, for the system call, the CPU itself through the
+ * direct gate) enters these in ring 1 with the hardware frame on our
+ * stack: [error code] eip cs eflags [esp ss].  Like the hypervisor's own
+ * entry.S, each stub makes the frame uniform (a 0 where the CPU pushed no
+ * error code, then the vector), and guest_trap_common saves the registers
+ * and calls guest_trap(struct trap_frame *) in C.
+ */
+#define STUB(n)                 \
+        .globl guest_trap_##n;  \
+guest_trap_##n:                 \
+        pushl   $0;             \
+        pushl   $n;             \
+        jmp     guest_trap_common
+
+#define STUB_ERR(n)             \
+        .globl guest_trap_##n;  \
+guest_trap_##n:                 \
+        pushl   $n;             /* the CPU pushed the error code */ \
+        jmp     guest_trap_common
+
+        .text
+STUB(0)
+STUB(1)
+STUB(2)
+STUB(3)
+STUB(4)
+STUB(5)
+STUB(6)
+STUB(7)
+STUB_ERR(8)
+STUB(9)
+STUB_ERR(10)
+STUB_ERR(11)
+STUB_ERR(12)
+STUB_ERR(13)
+STUB_ERR(14)
+STUB(15)
+STUB(16)
+STUB_ERR(17)
+STUB(18)
+STUB(19)
+STUB(128)
+
+guest_trap_common:
+        pushal                          /* eax..edi, see struct trap_frame */
+        pushl   %esp                    /* argument: the frame             */
+        call    guest_trap
+        addl    $4, %esp
+        popal                           /* a handler may have changed eax  */
+        addl    $8, %esp                /* vector and error code           */
+        iret                            /* back to ring 1 or ring 3        */
+
+/*
+ * int enter_user(void (*entry)(void), unsigned long user_esp)
+ * Save our callee-saved registers and stack pointer, then "return" to
+ * ring 3 with iret: ss, esp, eflags, cs, eip of the user program.
+ */
+        .globl  enter_user_asm
+enter_user_asm:
+        pushl   %ebp
+        pushl   %ebx
+        pushl   %esi
+        pushl   %edi
+        movl    %esp, saved_kernel_esp
+        movl    20(%esp), %eax          /* entry                          */
+        movl    24(%esp), %ecx          /* user_esp                       */
+        pushl   $0x0833                 /* FLAT_USER_SS                   */
+        pushl   %ecx
+        pushfl
+        pushl   $0x082b                 /* FLAT_USER_CS                   */
+        pushl   %eax
+        movl    $0x0833, %edx           /* user data segments             */
+        movl    %edx, %ds
+        movl    %edx, %es
+        iret
+
+/*
+ * void return_from_user(int code): called in ring 1 from the SYS_exit
+ * handler; abandon the trap stack and return `code` from enter_user.
+ */
+        .globl  return_from_user
+return_from_user:
+        movl    4(%esp), %eax
+        movl    saved_kernel_esp, %esp
+        movl    $0x0821, %edx           /* FLAT_KERNEL_DS                 */
+        movl    %edx, %ds
+        movl    %edx, %es
+        popl    %edi
+        popl    %esi
+        popl    %ebx
+        popl    %ebp
+        ret
+
+        .data
+saved_kernel_esp:
+        .long   0

@@ -1,0 +1,60 @@
+/*
+ * tests/badtable.c - set_trap_table, stack_switch and set_fast_trap refuse
+ * what they must (lab 2).  Each call's return value is reported; a good
+ * table afterwards still works.  Exercises: 2, 5, 6.
+ */
+#include <guest/traps.h>
+
+extern char guest_trap_3[];
+static trap_info_t big[300];
+static volatile int int3_seen;
+
+static void on_int3(struct trap_frame *f)
+{
+    (void)f;
+    int3_seen++;
+}
+
+/*
+ * A table whose last entry ends exactly where our mappings end: the page
+ * after our memory is shared_info (mapped), the one after that nothing.
+ */
+static long table_running_off_the_end(void)
+{
+    unsigned long end = start_info->shared_info_va + 4096UL;
+    trap_info_t *t = (trap_info_t *)(end - 2 * sizeof(trap_info_t));
+    t[0] = (trap_info_t){ 3, 3, FLAT_KERNEL_CS, (unsigned long)guest_trap_3 };
+    t[1] = (trap_info_t){ 4, 3, FLAT_KERNEL_CS, (unsigned long)guest_trap_3 };
+    return HYPERVISOR_set_trap_table(t);
+}
+
+int main(void)
+{
+    trap_info_t t[2] = { { 3, 3, FLAT_KERNEL_CS, (unsigned long)guest_trap_3 },
+                         { 0, 0, 0, 0 } };
+    unsigned int i;
+
+    t[0].cs = 0x0808; /* the hypervisor's ring-0 code segment */
+    report("ring0_selector=%ld", HYPERVISOR_set_trap_table(t));
+    t[0].cs = FLAT_KERNEL_CS;
+    t[0].address = 0xFC100000UL;
+    report("handler_in_hole=%ld", HYPERVISOR_set_trap_table(t));
+    report("unmapped_pointer=%ld", HYPERVISOR_set_trap_table((trap_info_t *)0xB0000000UL));
+    report("pointer_in_hole=%ld", HYPERVISOR_set_trap_table((trap_info_t *)0xFC100000UL));
+    for (i = 0; i < 300; i++)
+        big[i] = (trap_info_t){ (uint8_t)i, 0, FLAT_KERNEL_CS, (unsigned long)guest_trap_3 };
+    report("unterminated=%ld", HYPERVISOR_set_trap_table(big));
+    report("runs_off_the_end=%ld", table_running_off_the_end());
+    report("stack_switch_ring0=%ld", HYPERVISOR_stack_switch(0x0810, 0xC0001000UL));
+    report("fast_trap_hypercall_vector=%ld", HYPERVISOR_set_fast_trap(0x82));
+    report("fast_trap_exception_vector=%ld", HYPERVISOR_set_fast_trap(14));
+    report("fast_trap_no_handler=%ld", HYPERVISOR_set_fast_trap(0x90));
+
+    /* After all that, a good table works. */
+    t[0].address = (unsigned long)guest_trap_3;
+    set_trap_callback(3, on_int3);
+    report("valid=%ld", HYPERVISOR_set_trap_table(t));
+    __asm__ volatile("int3" ::: "memory");
+    report("int3_seen=%d", int3_seen);
+    return 0;
+}

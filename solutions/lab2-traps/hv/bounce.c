@@ -1,0 +1,125 @@
+/*
+ * hv/bounce.c - building the guest's exception frame (lab 2, exercises 3
+ * and 7).
+ *
+ * When the guest's handler for a trap must run, we do in software what
+ * the CPU does in hardware for a gate: pick a stack, push the frame, jump.
+ *
+ *   trap from ring 1: the guest kernel's own stack, regs->ss:regs->esp;
+ *                     frame  [error code] EIP CS EFLAGS
+ *   trap from ring 3: the kernel stack registered with stack_switch,
+ *                     v->kernel_ss:v->kernel_sp;
+ *                     frame  [error code] EIP CS EFLAGS ESP SS
+ *
+ * (lowest address first).  The frame is written with copy_to_guest: the
+ * stack is the guest's and may be unmapped, read-only or - a malicious
+ * guest - inside the hypervisor.  Then the saved registers are changed so
+ * that returning from this trap lands in the handler.
+ */
+#include <hv/bounce.h>
+#include <hv/exercise.h>
+#include <hv/guest_access.h>
+#include <hv/lib.h>
+#include <hv/traps.h>
+
+const char *bounce_name(unsigned int what)
+{
+    return what == BOUNCE_UPCALL ? "the event upcall" : trap_name(what);
+}
+
+/*
+ * Exercise 7: the guest cannot take the fault it caused, because
+ * delivering it failed (`nested` says how, `where` is the address that
+ * could not be used).  Report the original and the nested fault, on the
+ * console and as a result line "dN: nested fault: vector=V then NESTED at
+ * WHERE" (V = what), and destroy the domain.
+ */
+void failsafe_nested_fault(struct cpu_user_regs *regs, unsigned int what,
+                           const char *nested, unsigned long where)
+{
+    struct domain *d = current->domain;
+    //@ begin lab2 ex7: failsafe
+    printk("d%u (%s): nested fault: delivering %s (vector %u) from eip %#x "
+           "failed with %s at %#lx\n", d->domain_id, d->name, bounce_name(what),
+           what, regs->eip, nested, where);
+    result("d%u: nested fault: vector=%u then %s at %#lx", d->domain_id, what,
+           nested, where);
+    current->bounce_eip = 0;
+    domain_crash(d, "nested fault while delivering %s", bounce_name(what));
+    //@ stub
+    //@ (void)regs; (void)nested; (void)where;
+    //@ EXERCISE_TODO(2, 7, "failsafe");
+    //@ domain_crash(d, "nested fault while delivering %s", bounce_name(what));
+    //@ end
+}
+
+/*
+ * Exercise 3: make the guest run cs:eip (the handler for `what`) as if a
+ * gate had taken it there.
+ *   1. choose the stack (see above); from ring 3 with no stack_switch yet,
+ *      the failsafe ("no kernel stack registered");
+ *   2. build the frame in a local array, lowest address first;
+ *   3. copy it below the stack pointer with copy_to_guest; if that fails,
+ *      failsafe_nested_fault(regs, what, "#PF" or, when the stack is in
+ *      the hole (!guest_range_ok), "#SS", the stack address) and return -1;
+ *   4. point regs at the handler: ss:esp = the new stack top, cs:eip;
+ *      clear TF, NT and VM in EFLAGS as a gate would;
+ *   5. remember the handler (v->bounce_eip = eip, v->bounce_vector =
+ *      what) for the failsafe in do_guest_trap.
+ */
+int create_bounce_frame(struct cpu_user_regs *regs, unsigned int what,
+                        uint16_t cs, unsigned long eip, uint32_t error_code,
+                        int has_error_code)
+{
+    struct vcpu *v = current;
+    //@ begin lab2 ex3: bouncing
+    int from_user = (regs->cs & 3) == 3;
+    uint32_t frame[6], ss;
+    unsigned long sp;
+    size_t n = 0;
+
+    if (from_user) {
+        if (!v->kernel_ss) {
+            failsafe_nested_fault(regs, what, "no kernel stack registered "
+                                  "(stack_switch)", 0);
+            return -1;
+        }
+        sp = v->kernel_sp;
+        ss = v->kernel_ss;
+    } else {
+        sp = regs->esp;
+        ss = regs->ss & 0xFFFF;
+    }
+    if (has_error_code)
+        frame[n++] = error_code;
+    frame[n++] = regs->eip;
+    frame[n++] = regs->cs & 0xFFFF;
+    frame[n++] = regs->eflags;
+    if (from_user) {
+        frame[n++] = regs->esp;
+        frame[n++] = regs->ss & 0xFFFF;
+    }
+    sp -= n * sizeof(uint32_t);
+    if (copy_to_guest(sp, frame, n * sizeof(uint32_t))) {
+        failsafe_nested_fault(regs, what,
+                              guest_range_ok(sp, n * sizeof(uint32_t))
+                                  ? "#PF (stack unmapped or read-only)"
+                                  : "#SS (stack in the hypervisor hole)",
+                              sp);
+        return -1;
+    }
+    regs->esp = sp;
+    regs->ss = ss;
+    regs->cs = cs;
+    regs->eip = eip;
+    regs->eflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_VM);
+    v->bounce_eip = eip;
+    v->bounce_vector = what;
+    return 0;
+    //@ stub
+    //@ (void)v; (void)cs; (void)eip; (void)error_code; (void)has_error_code;
+    //@ EXERCISE_TODO(2, 3, "bouncing");
+    //@ failsafe_nested_fault(regs, what, "no bounce frame (LAB 2 exercise 3 is not done)", 0);
+    //@ return -1;
+    //@ end
+}

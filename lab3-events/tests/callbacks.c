@@ -1,0 +1,19 @@
+/*
+ * tests/callbacks.c - set_callbacks validates like set_trap_table (lab 3).
+ * Exercise 3.
+ */
+#include <guest/events.h>
+
+int main(void)
+{
+    extern char hypervisor_callback[], failsafe_callback[];
+    unsigned long ev = (unsigned long)hypervisor_callback;
+    unsigned long fs = (unsigned long)failsafe_callback;
+
+    report("ring0=%ld", HYPERVISOR_set_callbacks(0x0808, ev, FLAT_KERNEL_CS, fs));
+    report("ring0_failsafe=%ld", HYPERVISOR_set_callbacks(FLAT_KERNEL_CS, ev, 0x0808, fs));
+    report("hole=%ld", HYPERVISOR_set_callbacks(FLAT_KERNEL_CS, 0xFC100000UL,
+                                                 FLAT_KERNEL_CS, fs));
+    report("valid=%ld", events_init());
+    return 0;
+}

@@ -1,0 +1,87 @@
+/*
+ * hv/domain_build.c - building a domain from a checked ELF image (lab 1,
+ * exercise 4).
+ *
+ * The guest sees its memory as pseudo-physical frames 0 .. nr_pages-1,
+ * mapped one after another from virt_base, the lowest address the ELF
+ * image loads at (0xC0000000 for our guests):
+ *
+ *     virt_base + pfn * PAGE_SIZE  <->  frame get_p2m(d, pfn)
+ *
+ * and the builder places, pfn after pfn:
+ *
+ *     [kernel image][mfn_list][start_info][page directory][page tables][stack]
+ *     ^ pfn 0                                                         first_free_pfn ^
+ *
+ * plus the shared_info page mapped just past the domain's memory, at
+ * virt_base + nr_pages * PAGE_SIZE.  The page directory's top entries (from
+ * HV_L2_FIRST_SLOT) are copied from the hypervisor's idle_pg_table, so the
+ * hypervisor is mapped in every address space, as in Xen.
+ */
+#include <hv/elf.h>
+#include <hv/exercise.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/sched.h>
+
+#define BOOT_STACK_PAGES 2
+
+/* ---- given helpers ---- */
+
+/* The hypervisor's address of the domain's pfn (through the direct map). */
+static void *pfn_to_hv(struct domain *d, unsigned long pfn)
+{
+    return mfn_to_virt(get_p2m(d, pfn));
+}
+
+/* The guest virtual address of pfn. */
+static unsigned long pfn_to_va(struct domain *d, unsigned long pfn)
+{
+    return d->virt_base + (pfn << PAGE_SHIFT);
+}
+
+/* Copy len bytes (or zeros when src is NULL) to guest address va, page by page. */
+static void write_guest_va(struct domain *d, unsigned long va, const void *src,
+                           unsigned long len)
+{
+    while (len) {
+        unsigned long off = va & (PAGE_SIZE - 1);
+        unsigned long n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+        uint8_t *dst = (uint8_t *)pfn_to_hv(d, (va - d->virt_base) >> PAGE_SHIFT) + off;
+
+        if (src) {
+            memcpy(dst, src, n);
+            src = (const uint8_t *)src + n;
+        } else {
+            memset(dst, 0, n);
+        }
+        va += n;
+        len -= n;
+    }
+}
+
+/*
+ * Exercise 4: build domain d (d->max_pages, d->shared_info, d->cmdline and
+ * d->domain_id are set; the p2m table is allocated but empty).
+ *   1. Work out the layout above; refuse (refuse_module, return -1) when
+ *      the bootstrap does not fit in max_pages or the mapping would reach
+ *      HYPERVISOR_VIRT_START.
+ *   2. Allocate max_pages frames with alloc_domheap_page(d); record each
+ *      with set_p2m(d, pfn, mfn).
+ *   3. Copy each PT_LOAD segment's file bytes; zero the rest (the bss).
+ *   4. Page tables: copy the hypervisor's PDEs; point the guest's PDEs
+ *      (present, writable, user) at the page-table frames; map every pfn
+ *      (present, writable) and the shared_info page.
+ *   5. Fill mfn_list and start_info (public/xen.h).
+ *   6. Set d->virt_base, d->pt_base_mfn, d->entry, d->start_info_va,
+ *      d->boot_stack_top for enter_guest.
+ */
+int construct_domain(struct domain *d, const struct elf_info *elf,
+                     const uint8_t *image)
+{
+    /* LAB 1: your code here (exercise 4: domain builder) */
+    (void)elf; (void)image; (void)write_guest_va; (void)pfn_to_va;
+    EXERCISE_TODO(1, 4, "domain builder");
+    refuse_module(d, "cannot build the domain: LAB 1 exercise 4 (domain builder) is not done");
+    return -1;
+}

@@ -1,0 +1,104 @@
+/*
+ * hv/gdt.c - the GDT and the TSS (lab 1, exercise 2).
+ *
+ * Privilege on x86 comes from segments: the current privilege level is the
+ * low two bits of %cs, and a segment's descriptor says which rings may use
+ * it (DPL) and how far it reaches (base and limit).  Paging only knows
+ * "user" (ring 3) and "supervisor" (rings 0-2), so it cannot keep a ring-1
+ * guest kernel out of the hypervisor's top 64 MiB.  The guest's segments
+ * can: they start at 0 and their limit ends just below
+ * HYPERVISOR_VIRT_START, so any access at 0xFC000000 or above exceeds the
+ * limit and raises #GP before it reaches memory.
+ *
+ * The TSS matters for one thing: when a trap comes from ring 1 or 3 the
+ * CPU loads the hypervisor's stack from tss.ss0:esp0.
+ */
+#include <hv/desc.h>
+#include <hv/exercise.h>
+#include <hv/lib.h>
+
+struct desc_struct gdt[NR_GDT_ENTRIES] __aligned(8);
+struct tss_struct init_tss __aligned(128);
+extern char hv_stack_top[];
+
+/*
+ * Exercise 2a: encode one descriptor (see hv/desc.h for the bit layout).
+ * `limit` is 20 bits; in 4 KiB units when granularity_4k is set.  Set the
+ * present bit; for code and data segments (the S bit, 0x10, is in `type`)
+ * also the D/B bit (32-bit).
+ */
+struct desc_struct make_seg_desc(uint32_t base, uint32_t limit, uint8_t type,
+                                 uint8_t dpl, int granularity_4k)
+{
+    struct desc_struct d = { 0, 0 };
+    /* LAB 1: your code here (exercise 2: GDT and TSS) */
+    (void)base; (void)limit; (void)type; (void)dpl; (void)granularity_4k;
+    return d;
+}
+
+/*
+ * Exercise 2b: fill the reserved GDT entries and load GDT and TSS.
+ *   __HYPERVISOR_CS/DS: ring 0, flat 4 GiB.
+ *   FLAT_RING1_CS/DS, FLAT_RING3_CS/DS: rings 1 and 3, base 0, limit
+ *     ending at HYPERVISOR_VIRT_START - 1 (in 4 KiB units).
+ *   __TSS_SELECTOR: init_tss, whose ss0:esp0 is __HYPERVISOR_DS and the top
+ *     of hv_stack, and whose io_bitmap_base lies beyond its limit (no I/O
+ *     bitmap: every `in`/`out` from a guest faults).
+ * Then load_gdt() and load_tr() (given, below).
+ */
+void init_gdt_and_tss(void)
+{
+    /* LAB 1: your code here (exercise 2: GDT and TSS) */
+    EXERCISE_TODO(1, 2, "GDT and TSS");
+}
+
+/* ---- given ---- */
+
+/*
+ * The boot loader's GDT is somewhere in low memory with its own selectors.
+ * Before anything can trap we need our ring-0 selectors 0x808 and 0x810,
+ * so setup.c calls this first; the descriptors are written out by hand
+ * (flat 4 GiB, ring 0, code 0x9A / data 0x92) so that it does not depend
+ * on exercise 2.
+ */
+void init_early_gdt(void)
+{
+    gdt[GDT_INDEX(__HYPERVISOR_CS)] = (struct desc_struct){ 0x0000FFFF, 0x00CF9A00 };
+    gdt[GDT_INDEX(__HYPERVISOR_DS)] = (struct desc_struct){ 0x0000FFFF, 0x00CF9200 };
+    load_gdt(gdt, NR_GDT_ENTRIES);
+}
+
+/* lgdt, then reload %cs with a far jump and the data segment registers. */
+void load_gdt(struct desc_struct *table, unsigned int entries)
+{
+    struct {
+        uint16_t limit;
+        uint32_t base;
+    } __packed gdtr = { (uint16_t)(entries * 8 - 1), (uint32_t)table };
+
+    __asm__ volatile("lgdt %0\n\t"
+                     "ljmp %1, $1f\n"
+                     "1:\n\t"
+                     "mov %2, %%ds\n\t"
+                     "mov %2, %%es\n\t"
+                     "mov %2, %%ss\n\t"
+                     "mov %2, %%fs\n\t"
+                     "mov %2, %%gs"
+                     :
+                     : "m"(gdtr), "i"(__HYPERVISOR_CS), "r"(__HYPERVISOR_DS)
+                     : "memory");
+}
+
+void load_tr(uint16_t sel)
+{
+    __asm__ volatile("ltr %0" : : "r"(sel));
+}
+
+int gdt_selector_ok(uint16_t sel, int want_code, int want_dpl)
+{
+    uint32_t b = gdt[GDT_INDEX(sel)].b;
+    int present = (b >> 15) & 1, dpl = (b >> 13) & 3, s = (b >> 12) & 1;
+    int code = (b >> 11) & 1;
+
+    return present && s && code == want_code && dpl == want_dpl;
+}

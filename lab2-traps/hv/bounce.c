@@ -1,0 +1,71 @@
+/*
+ * hv/bounce.c - building the guest's exception frame (lab 2, exercises 3
+ * and 7).
+ *
+ * When the guest's handler for a trap must run, we do in software what
+ * the CPU does in hardware for a gate: pick a stack, push the frame, jump.
+ *
+ *   trap from ring 1: the guest kernel's own stack, regs->ss:regs->esp;
+ *                     frame  [error code] EIP CS EFLAGS
+ *   trap from ring 3: the kernel stack registered with stack_switch,
+ *                     v->kernel_ss:v->kernel_sp;
+ *                     frame  [error code] EIP CS EFLAGS ESP SS
+ *
+ * (lowest address first).  The frame is written with copy_to_guest: the
+ * stack is the guest's and may be unmapped, read-only or - a malicious
+ * guest - inside the hypervisor.  Then the saved registers are changed so
+ * that returning from this trap lands in the handler.
+ */
+#include <hv/bounce.h>
+#include <hv/exercise.h>
+#include <hv/guest_access.h>
+#include <hv/lib.h>
+#include <hv/traps.h>
+
+const char *bounce_name(unsigned int what)
+{
+    return what == BOUNCE_UPCALL ? "the event upcall" : trap_name(what);
+}
+
+/*
+ * Exercise 7: the guest cannot take the fault it caused, because
+ * delivering it failed (`nested` says how, `where` is the address that
+ * could not be used).  Report the original and the nested fault, on the
+ * console and as a result line "dN: nested fault: vector=V then NESTED at
+ * WHERE" (V = what), and destroy the domain.
+ */
+void failsafe_nested_fault(struct cpu_user_regs *regs, unsigned int what,
+                           const char *nested, unsigned long where)
+{
+    struct domain *d = current->domain;
+    /* LAB 2: your code here (exercise 7: failsafe) */
+    (void)regs; (void)nested; (void)where;
+    EXERCISE_TODO(2, 7, "failsafe");
+    domain_crash(d, "nested fault while delivering %s", bounce_name(what));
+}
+
+/*
+ * Exercise 3: make the guest run cs:eip (the handler for `what`) as if a
+ * gate had taken it there.
+ *   1. choose the stack (see above); from ring 3 with no stack_switch yet,
+ *      the failsafe ("no kernel stack registered");
+ *   2. build the frame in a local array, lowest address first;
+ *   3. copy it below the stack pointer with copy_to_guest; if that fails,
+ *      failsafe_nested_fault(regs, what, "#PF" or, when the stack is in
+ *      the hole (!guest_range_ok), "#SS", the stack address) and return -1;
+ *   4. point regs at the handler: ss:esp = the new stack top, cs:eip;
+ *      clear TF, NT and VM in EFLAGS as a gate would;
+ *   5. remember the handler (v->bounce_eip = eip, v->bounce_vector =
+ *      what) for the failsafe in do_guest_trap.
+ */
+int create_bounce_frame(struct cpu_user_regs *regs, unsigned int what,
+                        uint16_t cs, unsigned long eip, uint32_t error_code,
+                        int has_error_code)
+{
+    struct vcpu *v = current;
+    /* LAB 2: your code here (exercise 3: bouncing) */
+    (void)v; (void)cs; (void)eip; (void)error_code; (void)has_error_code;
+    EXERCISE_TODO(2, 3, "bouncing");
+    failsafe_nested_fault(regs, what, "no bounce frame (LAB 2 exercise 3 is not done)", 0);
+    return -1;
+}

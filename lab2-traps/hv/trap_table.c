@@ -1,0 +1,62 @@
+/*
+ * hv/trap_table.c - the hypercalls that tell the hypervisor where the
+ * guest's handlers and kernel stack are (lab 2, exercises 2 and 5).
+ *
+ * The paper's point: validate once, when the table is registered, so that
+ * delivering an exception later needs no checks.  The one check that
+ * matters is that no handler runs in ring 0 - a guest-supplied ring-0
+ * selector would hand the guest the machine - and, for Parakeet, that no
+ * handler address lies in the hypervisor hole.
+ */
+#include <hv/bounce.h>
+#include <hv/desc.h>
+#include <hv/exercise.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/sched.h>
+#include <public/arch-x86_32.h>
+
+#define MAX_TRAP_ENTRIES 256
+
+/* A handler selector must be one of the guest's code segments, ring 1 or 3. */
+static int guest_code_selector_ok(uint16_t cs)
+{
+    return (cs & 3) != 0 && gdt_selector_ok(cs, 1, cs & 3) &&
+           (cs == FLAT_RING1_CS || cs == FLAT_RING3_CS);
+}
+
+/*
+ * Exercise 2: set_trap_table(table).  Read trap_info entries from the guest
+ * one at a time (copy_from_guest: -EFAULT if one cannot be read) until one
+ * whose address is 0; more than MAX_TRAP_ENTRIES without it: -EINVAL.
+ * Refuse the whole table with -EINVAL if any entry has a selector that is
+ * not a guest code segment (ring 0 above all) or a handler address at or
+ * above HYPERVISOR_VIRT_START; print one console line saying which entry
+ * and why.  Only when all are good, replace the vcpu's trap_ctxt with them.
+ */
+static long do_set_trap_table(unsigned long table)
+{
+    /* LAB 2: your code here (exercise 2: set_trap_table) */
+    (void)table; (void)guest_code_selector_ok;
+    EXERCISE_TODO(2, 2, "set_trap_table");
+    return -ENOSYS;
+}
+REGISTER_HYPERCALL(__HYPERVISOR_set_trap_table, 2, do_set_trap_table);
+
+/*
+ * Exercise 5: stack_switch(ss, esp): the ring-1 stack the guest kernel
+ * wants for traps from ring 3.  The selector must be the guest kernel's
+ * data segment, RPL 1 (FLAT_KERNEL_SS): -EINVAL and a console line
+ * otherwise.  Record it in v->kernel_ss/kernel_sp, and in the TSS's ring-1
+ * stack (init_tss.ss1/esp1), which the CPU itself uses when user code
+ * takes the direct system-call gate into ring 1.
+ */
+static long do_stack_switch(unsigned long ss, unsigned long esp)
+{
+    /* LAB 2: your code here (exercise 5: stack_switch) */
+    (void)ss; (void)esp;
+    EXERCISE_TODO(2, 5, "stack_switch");
+    return -ENOSYS;
+}
+REGISTER_HYPERCALL(__HYPERVISOR_stack_switch, 2, do_stack_switch);

@@ -1,0 +1,71 @@
+/*
+ * hv/event.c - raising an event and unmasking a port (lab 3, exercises 1
+ * and 4), and the helpers built on them.
+ *
+ * The protocol with the guest (see hv/event.h for the fields):
+ *   hypervisor: set pending[port]; if the port is not masked and this
+ *               makes the selector bit for its word newly set, set
+ *               upcall_pending and wake the domain;
+ *   guest:      in its upcall, clear upcall_pending, take the selector,
+ *               scan those words of pending & ~mask, clear and handle.
+ * Each step only ever *adds* work for the other side, so neither needs a
+ * lock: the bit operations are atomic and the guest re-checks before it
+ * returns.
+ */
+#include <hv/event.h>
+#include <hv/exercise.h>
+#include <hv/lib.h>
+
+static void mark_upcall_pending(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+
+    d->shared_info->vcpu_info[0].evtchn_upcall_pending = 1;
+    if (d->state == DOMSTATE_blocked)
+        d->state = DOMSTATE_running; /* sched_op block returns */
+}
+
+/*
+ * Exercise 1: make `port` pending for v.  Use test_and_set_bit on
+ * evtchn_pending (already pending: nothing more to do), test_bit on
+ * evtchn_mask (masked: stop there), test_and_set_bit on the selector
+ * vcpu_info[0].evtchn_pending_sel (bit port / 32; already set: the guest
+ * will scan that word anyway), and finally mark_upcall_pending(v).
+ */
+void evtchn_set_pending(struct vcpu *v, unsigned int port)
+{
+    struct shared_info *s = v->domain->shared_info;
+    /* LAB 3: your code here (exercise 1: raising an event) */
+    (void)s; (void)port; (void)mark_upcall_pending;
+    EXERCISE_TODO(3, 1, "raising an event");
+}
+
+/*
+ * Exercise 4: EVTCHNOP_unmask: clear the port's mask bit (-EINVAL for a
+ * port out of range); if an event is pending on it, do what
+ * evtchn_set_pending would have done had the port been unmasked then, so
+ * the upcall happens at once - on the way back from this very hypercall.
+ */
+long evtchn_unmask(struct domain *d, unsigned int port)
+{
+    struct shared_info *s = d->shared_info;
+    /* LAB 3: your code here (exercise 4: virtual interrupt flag) */
+    (void)s; (void)port;
+    EXERCISE_TODO(3, 4, "virtual interrupt flag");
+    return -ENOSYS;
+}
+
+/* ---- given ---- */
+
+void send_guest_virq(struct vcpu *v, unsigned int virq)
+{
+    unsigned int port = virq < NR_VIRQS ? v->virq_to_evtchn[virq] : 0;
+    if (port)
+        evtchn_set_pending(v, port);
+}
+
+int event_pending(struct vcpu *v)
+{
+    const struct vcpu_info *vi = &v->domain->shared_info->vcpu_info[0];
+    return vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask;
+}

@@ -1,0 +1,63 @@
+/*
+ * hv/sched_op.c - yield, block and shutdown (lab 3, exercise 6).  It
+ * replaces lab 1's shutdown-only sched_op (registered with a higher lab).
+ *
+ * block is the paravirtual `sti; hlt`: "wake me when an event is
+ * pending".  The race to avoid: the guest checks for pending events, finds
+ * none, an event arrives, then the guest blocks - and sleeps through it.
+ * So block itself re-enables event delivery and checks for pending events
+ * *inside* the hypervisor, where nothing can arrive between the check and
+ * the sleep (interrupts are off there until we halt).
+ */
+#include <hv/event.h>
+#include <hv/exercise.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+
+/*
+ * Given: sleep with interrupts on until an interrupt handler has made the
+ * current domain runnable again (evtchn_set_pending wakes it).  With
+ * nothing that could ever wake it, end the domain rather than the machine.
+ */
+static void idle_until_woken(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+
+    while (d->state == DOMSTATE_blocked) {
+        if (!event_source_armed(v)) {
+            domain_crash(d, "blocked with no event source that could wake it");
+            return;
+        }
+        __asm__ volatile("sti; hlt; cli" ::: "memory");
+    }
+}
+
+/*
+ * Exercise 6: sched_op(cmd, arg).
+ *   SCHEDOP_yield:    nothing else runs until lab 5; return 0.
+ *   SCHEDOP_block:    clear the guest's evtchn_upcall_mask (blocking with
+ *                     events masked would sleep forever); if event_pending,
+ *                     return 0 at once; otherwise mark the domain
+ *                     DOMSTATE_blocked and idle_until_woken; return 0.
+ *   SCHEDOP_shutdown: arg points to struct sched_shutdown (-EFAULT); a
+ *                     reason above SHUTDOWN_crash is -EINVAL; otherwise
+ *                     domain_shutdown (the summary prints the reason).
+ *   other:            -ENOSYS.
+ */
+static long do_sched_op(unsigned long cmd, unsigned long arg)
+{
+    struct vcpu *v = current;
+    /* LAB 3: your code here (exercise 6: sched_op) */
+    (void)v; (void)arg; (void)idle_until_woken;
+    EXERCISE_TODO(3, 6, "sched_op");
+    if (cmd == SCHEDOP_shutdown) { /* so that guests still end */
+        struct sched_shutdown sd;
+        if (copy_from_guest(&sd, arg, sizeof(sd)))
+            return -EFAULT;
+        domain_shutdown(current->domain, sd.reason > SHUTDOWN_crash ? SHUTDOWN_crash : sd.reason);
+        return 0;
+    }
+    return -ENOSYS;
+}
+REGISTER_HYPERCALL(__HYPERVISOR_sched_op, 3, do_sched_op);

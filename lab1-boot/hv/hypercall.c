@@ -111,6 +111,7 @@ REGISTER_HYPERCALL(__HYPERVISOR_sched_op, 1, do_sched_op_shutdown_only);
  * test_report(buffer, count) - Parakeet only.  A test guest reports a line
  * such as "cs.rpl=1"; it appears on the result channel as "dN: cs.rpl=1".
  * Only printable characters are accepted, so a report is always one line.
+ * It is echoed on the console for people; the grader reads only COM2.
  */
 static long do_test_report(unsigned long buffer, unsigned long count)
 {
@@ -126,6 +127,8 @@ static long do_test_report(unsigned long buffer, unsigned long count)
             return -EINVAL;
     line[count] = '\0';
     result("d%u: %s", current->domain->domain_id, line);
+    /* and on the console, so a person sees what the guest measured */
+    printk("d%u reports %s\n", current->domain->domain_id, line);
     return 0;
 }
 REGISTER_HYPERCALL(__HYPERVISOR_test_report, 1, do_test_report);

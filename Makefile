@@ -67,8 +67,12 @@ LDFLAGS := -m elf_i386 -nostdlib -static --build-id=none
 LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
 
 # ---------------------------------------------------------------- sources
-# pick(file): the solution copy when the file's lab is in REF and has one.
-pick = $(if $(and $(filter $(call labnum,$(1)),$(REF_LABS)),$(wildcard solutions/$(1))),solutions/$(1),$(1))
+# pick(file): the solution copy when the file's lab is in REF and has one,
+# unless SKEL names the file: SKEL=lab1-boot/hv/elf.c keeps that one
+# skeleton under REF=all (tools/check-exercises uses it to prove each
+# test's `exercises =` list is right).
+SKEL ?=
+pick = $(if $(and $(filter $(call labnum,$(1)),$(REF_LABS)),$(wildcard solutions/$(1)),$(if $(filter $(1),$(SKEL)),,y)),solutions/$(1),$(1))
 # Every source of a lab subdirectory, the lab's own and its exercise files.
 lab_srcs = $(sort $(wildcard $(1)/$(2)/*.c $(1)/$(2)/*.S) \
   $(patsubst solutions/%,%,$(wildcard solutions/$(1)/$(2)/*.c solutions/$(1)/$(2)/*.S)))
@@ -90,7 +94,7 @@ LIBGUEST := $(BUILD)/libguest.a
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
-        skeletons check-skeletons doctor deps unit gradescope
+        skeletons check-skeletons check-exercises doctor deps unit gradescope
 
 all: build
 
@@ -107,6 +111,7 @@ help:
 	@echo "  make unit             host-side unit tests (ELF checks, formatting)"
 	@echo "  make skeletons        regenerate every skeleton from solutions/"
 	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
+	@echo "  make check-exercises  prove each test's exercises= list (one skeleton file at a time)"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
 	@echo "  make deps             install missing tools (apt-get) or print the command"
 	@echo "  make dist DEST=dir    a student release: everything but solutions/"
@@ -122,6 +127,7 @@ help:
 	@echo "  HIDDEN=dir     extra test directory (an instructor's hidden tests)"
 	@echo "  TIMEOUT_SCALE=x  multiply every test timeout (slow machines)"
 	@echo "  TOOLPREFIX=p   cross toolchain prefix (found: '$(TOOLPREFIX)')"
+	@echo "  SKEL=file      with REF: keep this exercise file a skeleton (e.g. lab1-boot/hv/elf.c)"
 
 deps:
 	@tools/deps
@@ -219,6 +225,9 @@ skeletons:
 
 check-skeletons:
 	@tools/skeleton check
+
+check-exercises:
+	@tools/check-exercises
 
 dist:
 	@tools/dist $(DEST)

@@ -21,6 +21,7 @@ static char *const stubs[20] = {
 static trap_callback_t callbacks[256];
 struct trap_frame last_trap;
 unsigned long nr_guest_traps;
+long fast_trap_status = -1;
 /* The kernel stack for traps from ring 3 (stack_switch). */
 static uint8_t trap_stack[8192] __attribute__((aligned(16)));
 
@@ -76,7 +77,8 @@ long traps_init(void)
     if ((rc = HYPERVISOR_stack_switch(FLAT_KERNEL_SS,
                                       (unsigned long)trap_stack + sizeof(trap_stack))) < 0)
         return rc;
-    return HYPERVISOR_set_fast_trap(SYSCALL_VECTOR);
+    fast_trap_status = HYPERVISOR_set_fast_trap(SYSCALL_VECTOR);
+    return 0;
 }
 
 /*

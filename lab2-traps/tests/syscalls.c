@@ -43,6 +43,7 @@ int main(void)
     int wrong;
 
     report("traps_init=%ld", rc);
+    report("fast_trap=%ld", fast_trap_status);
     if (rc < 0 || make_user_pages() < 0)
         return 1;
     set_trap_callback(SYSCALL_VECTOR, syscall_handler);

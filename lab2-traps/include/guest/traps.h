@@ -38,11 +38,15 @@ static inline long HYPERVISOR_set_fast_trap(unsigned long vector)
 #define GUEST_VIRT_BASE 0xC0000000UL /* guest.ld links us here: pfn 0 */
 
 /*
- * Register handlers for vectors 0-19 and SYSCALL_VECTOR, a kernel stack
- * for traps from ring 3, and the direct system-call gate.  Returns 0 or
- * the first failing hypercall's error.
+ * Register handlers for vectors 0-19 and SYSCALL_VECTOR and a kernel stack
+ * for traps from ring 3: returns 0 or the first failing hypercall's error.
+ * Then ask for the direct system-call gate.  The gate is only a shortcut -
+ * without it int $0x80 still reaches us, bounced by the hypervisor - so its
+ * failure is not fatal: the result is left in fast_trap_status (0 = the
+ * gate is installed).
  */
 long traps_init(void);
+extern long fast_trap_status;
 void set_trap_callback(unsigned int vector, trap_callback_t fn);
 /* The last trap seen, for tests. */
 extern struct trap_frame last_trap;

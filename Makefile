@@ -201,7 +201,8 @@ bochs: build
 
 gdb:
 	@sed -e 's|@PORT@|$(GDBPORT)|g' -e 's|@BUILD@|$(BUILD)|g' .gdbinit.tmpl > .gdbinit
-	gdb -q -x .gdbinit
+	@echo "gdb: symbols from $(BUILD)/hv.elf, connecting to localhost:$(GDBPORT) (start make qemu-gdb $(MAKE_ARGS_STR) first)"
+	gdb -q -iex 'set auto-load local-gdbinit off' -x .gdbinit
 
 grade: build
 	$(PYTHON) grader/grade.py --lab $(LAB) --build $(BUILD) --emu $(EMU) \

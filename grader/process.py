@@ -29,6 +29,11 @@ MAX_BOCHS_LOG = 64 << 20      # Bochs' own log: a runaway logger is a flood too
 
 LIVE = {}                     # pid -> Popen, every process group still running
 _LIVE_LOCK = threading.Lock()
+_STOPPING = False             # set by kill_all(): no new emulator may start
+
+
+class Stopped(OSError):
+    """start() after kill_all(): the grader is being interrupted."""
 
 
 @dataclass
@@ -48,15 +53,20 @@ def start(launch: Launch, stdin=subprocess.DEVNULL, stdout=None, stderr=None) ->
     out = stdout if stdout is not None else open(launch.stdout, "wb")
     err = stderr if stderr is not None else open(launch.stderr, "wb")
     try:
-        p = subprocess.Popen(launch.argv, cwd=launch.cwd, env=env, stdin=stdin,
-                             stdout=out, stderr=err, start_new_session=True)
+        # Start and register under the lock: kill_all() either sees this
+        # process in LIVE or has already set _STOPPING, so an emulator can
+        # never slip in between Ctrl-C and the end of the grader.
+        with _LIVE_LOCK:
+            if _STOPPING:
+                raise Stopped("interrupted: not starting %s" % launch.argv[0])
+            p = subprocess.Popen(launch.argv, cwd=launch.cwd, env=env, stdin=stdin,
+                                 stdout=out, stderr=err, start_new_session=True)
+            LIVE[p.pid] = p
     finally:
         if stdout is None:
             out.close()
         if stderr is None:
             err.close()
-    with _LIVE_LOCK:
-        LIVE[p.pid] = p
     return p
 
 
@@ -85,8 +95,11 @@ def kill_group(p: subprocess.Popen, gentle: bool = False) -> None:
 
 
 def kill_all(gentle: bool = False) -> None:
-    """End every emulator this process started (Ctrl-C, exit)."""
+    """End every emulator this process started, and let no new one start
+    (Ctrl-C, SIGTERM).  Called at a normal end too, where LIVE is empty."""
+    global _STOPPING
     with _LIVE_LOCK:
+        _STOPPING = True
         procs = list(LIVE.values())
     for p in procs:
         kill_group(p, gentle)

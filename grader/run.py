@@ -16,6 +16,7 @@ The command lines come from emulators.py, as for grading.
 
 import argparse
 import os
+import re
 import signal
 import sys
 import time
@@ -130,12 +131,30 @@ def main(argv=None) -> int:
     try:
         with open(launch.result) as f:
             lines = f.read().splitlines()
-        end = [x for x in lines if x.startswith("end status=")]
-        print("run: %d result lines in %s%s" % (len(lines), launch.result,
-                                                "; " + end[-1] if end else ""))
+        print(one_line_summary(lines, launch.result))
     except OSError:
         print("run: no result lines (%s)" % launch.result)
     return status
+
+
+def one_line_summary(lines, path) -> str:
+    """`run: 7 domains (hello poweroff, rogue destroyed, ...); end status=0`"""
+    end = [x for x in lines if x.startswith("end status=")]
+    doms = []
+    for x in lines:
+        m = re.match(r"summary d(\d+) name=(\S+) end=(\S+)", x)
+        if m:
+            doms.append("%s %s" % (m.group(2), m.group(3)))
+    todo = [x for x in lines if x.startswith("todo: ")]
+    panic = [x for x in lines if x.startswith("panic: ")]
+    parts = ["%d domain%s (%s)" % (len(doms), "" if len(doms) == 1 else "s", ", ".join(doms))
+             if doms else "no domain summary"]
+    if todo:
+        parts.append("%d unfinished exercise(s), first: %s" % (len(todo), todo[0][6:]))
+    if panic:
+        parts.append(panic[0])
+    parts.append(end[-1] if end else "no `end status=` line (crash or interrupted)")
+    return "run: " + "; ".join(parts) + " [result channel: %s]" % path
 
 
 def tail_bochs(p, launch, timeout) -> int:

@@ -46,9 +46,14 @@ Q := $(if $(V),,@)
 say = $(if $(V),:,printf '  %-4s %s\n' '$(1)' '$(2)')
 
 # ---------------------------------------------------------------- toolchain
+comma := ,
 # tools/toolprefix finds i386-elf-, i686-elf-, i686-linux-gnu- or a host gcc
 # whose -m32 really links; TOOLPREFIX= overrides.
-TOOLPREFIX ?= $(shell tools/toolprefix 2>/dev/null)
+# (Scripts are run through their interpreter, so a tree unpacked without
+# execute bits - Python's zipfile does that - still builds.)  When none is
+# found the prefix is a name that cannot exist, so the `toolchain` check
+# below stops with one clear message instead of a host-gcc link error.
+TOOLPREFIX ?= $(shell sh tools/toolprefix 2>/dev/null || echo no-i386-toolchain-found-)
 CC := $(TOOLPREFIX)gcc
 LD := $(TOOLPREFIX)ld
 AR := $(TOOLPREFIX)ar
@@ -130,10 +135,10 @@ help:
 	@echo "  SKEL=file      with REF: keep this exercise file a skeleton (e.g. lab1-boot/hv/elf.c)"
 
 deps:
-	@tools/deps
+	@bash tools/deps
 
 doctor:
-	@tools/doctor
+	@bash tools/doctor
 
 build: $(HV) $(GUESTS) lab-extras
 
@@ -164,7 +169,7 @@ $(BUILD)/guests/%.elf: $(BUILD)/obj/tests/%.o $(LIBGUEST) $(GUEST_LDS)
 # One clear message when there is no cross compiler (tools/deps installs one).
 toolchain:
 	@command -v $(CC) >/dev/null 2>&1 || { \
-	  echo "error: no i386 cross compiler found (tried TOOLPREFIX='$(TOOLPREFIX)', gcc '$(CC)')."; \
+	  echo "error: no i386 cross compiler found$(if $(filter no-i386-toolchain-found-,$(TOOLPREFIX)), (tools/toolprefix tried i386-elf-$(comma) i686-elf-$(comma) i686-linux-gnu- and gcc -m32), (TOOLPREFIX='$(TOOLPREFIX)': no '$(CC)'))."; \
 	  echo "       run 'make deps' to install one, or set TOOLPREFIX=, e.g. TOOLPREFIX=i686-elf-"; \
 	  exit 1; }
 .PHONY: toolchain
@@ -214,24 +219,24 @@ run: deps
 	$(PYTHON) grader/run.py --lab $(MAX_LAB) --build build/lab$(MAX_LAB)-refall --emu qemu
 
 test: deps
-	@tools/make-test
+	@bash tools/make-test
 
 # ---------------------------------------------------------------- checks
 UNIT_SRCS := $(foreach d,$(LAB_DIRS_ALL),$(wildcard $(d)/tests/unit/test_*.c))
 unit:
-	@tools/unit-tests $(UNIT_SRCS)
+	@bash tools/unit-tests $(UNIT_SRCS)
 
 skeletons:
-	@tools/skeleton generate
+	@$(PYTHON) tools/skeleton generate
 
 check-skeletons:
-	@tools/skeleton check
+	@$(PYTHON) tools/skeleton check
 
 check-exercises:
-	@tools/check-exercises
+	@$(PYTHON) tools/check-exercises
 
 dist:
-	@tools/dist $(DEST)
+	@bash tools/dist $(DEST)
 
 gradescope:
 	$(PYTHON) grader/gradescope.py

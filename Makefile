@@ -193,7 +193,7 @@ lab-extras: $(LAB_EXTRAS)
 # ---------------------------------------------------------------- running
 GDBPORT := $(shell expr 26000 + $$(id -u) % 5000)
 MAKE_ARGS_STR := LAB=$(LAB)$(if $(REF), REF=$(REF))
-RUN := $(PYTHON) grader/run.py --lab $(LAB) --build $(BUILD) $(if $(TEST),--test $(TEST))
+RUN := $(PYTHON) grader/run.py --lab $(LAB) --build $(BUILD) $(if $(TEST),--test $(TEST)) $(if $(HIDDEN),--hidden $(HIDDEN))
 
 qemu: build
 	$(RUN) --emu qemu

@@ -72,12 +72,12 @@ LDFLAGS := -m elf_i386 -nostdlib -static --build-id=none
 LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
 
 # ---------------------------------------------------------------- sources
-# pick(file): the solution copy when the file's lab is in REF and has one,
-# unless SKEL names the file: SKEL=lab1-boot/hv/elf.c keeps that one
-# skeleton under REF=all (tools/check-exercises uses it to prove each
-# test's `exercises =` list is right).
-SKEL ?=
-pick = $(if $(and $(filter $(call labnum,$(1)),$(REF_LABS)),$(wildcard solutions/$(1)),$(if $(filter $(1),$(SKEL)),,y)),solutions/$(1),$(1))
+# pick(file): the solution copy when the file's lab is in REF and has one.
+# SKEL_DIR=dir overrides both: a file at dir/<same path> is compiled
+# instead (tools/check-exercises puts there a solution with one exercise
+# left undone, to prove each test's `exercises =` list).
+SKEL_DIR ?=
+pick = $(or $(if $(SKEL_DIR),$(wildcard $(SKEL_DIR)/$(1))),$(if $(and $(filter $(call labnum,$(1)),$(REF_LABS)),$(wildcard solutions/$(1))),solutions/$(1),$(1)))
 # Every source of a lab subdirectory, the lab's own and its exercise files.
 lab_srcs = $(sort $(wildcard $(1)/$(2)/*.c $(1)/$(2)/*.S) \
   $(patsubst solutions/%,%,$(wildcard solutions/$(1)/$(2)/*.c solutions/$(1)/$(2)/*.S)))
@@ -116,7 +116,7 @@ help:
 	@echo "  make unit             host-side unit tests (ELF checks, formatting)"
 	@echo "  make skeletons        regenerate every skeleton from solutions/"
 	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
-	@echo "  make check-exercises  prove each test's exercises= list (one skeleton file at a time)"
+	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
 	@echo "  make deps             install missing tools (apt-get) or print the command"
 	@echo "  make dist DEST=dir    a student release: everything but solutions/"
@@ -132,7 +132,7 @@ help:
 	@echo "  HIDDEN=dir     extra test directory (an instructor's hidden tests)"
 	@echo "  TIMEOUT_SCALE=x  multiply every test timeout (slow machines)"
 	@echo "  TOOLPREFIX=p   cross toolchain prefix (found: '$(TOOLPREFIX)')"
-	@echo "  SKEL=file      with REF: keep this exercise file a skeleton (e.g. lab1-boot/hv/elf.c)"
+	@echo "  SKEL_DIR=dir   compile dir/labN-*/F instead of F where it exists (tools/check-exercises)"
 
 deps:
 	@bash tools/deps

@@ -6,8 +6,9 @@ Builds the tiny kernels of kernel.S (build.py), grades them with the real
 grade.py on QEMU and Bochs, and checks that each is reported as the right
 kind (OK, FAIL, TIMEOUT never printed / hung after, FLOOD, CRASH triple
 fault / silent exit, a skeleton's unfinished exercise) within its time
-limit; that results.json has Gradescope's fields and types and junit.xml
-parses; that --expect skeleton accepts exactly the skeleton-like kernel;
+limit; that results.json has Gradescope's fields and types, with scores
+consistent with pass/fail, and junit.xml parses with failure counts that
+match; that --expect skeleton accepts exactly the skeleton-like kernel;
 that Ctrl-C (SIGINT) stops grading and kills every emulator; that run.py
 boots a test and honours --timeout; and that no emulator process started
 by this self-test survives.  Prints `N passed, N failed`; exit status 1 on
@@ -116,6 +117,126 @@ def unit_checks():
           str(todos))
 
 
+def _number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def check_machine_outputs(out, doc, emus):
+    """results.json (Gradescope's shape, scores consistent with the
+    verdicts) and junit.xml (parses; failure counts match) of the grade
+    of every self-test kernel written to `out`.  doc: results.json as
+    already parsed by main() (None when it did not parse)."""
+    # results.json, read again from the file: it must be valid JSON text.
+    path = os.path.join(out, "results.json")
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+        check(isinstance(doc, dict), "results.json parses as a JSON object")
+    except (OSError, ValueError) as e:
+        check(False, "results.json parses as a JSON object", str(e))
+        doc = None
+    failed_runs = {}      # "name[emu]" -> verdict, from results.json
+    if isinstance(doc, dict):
+        tests = doc.get("tests")
+        problems = []
+        if not _number(doc.get("score")):
+            problems.append("top-level score %r is not a number" % (doc.get("score"),))
+        if not isinstance(tests, list):
+            problems.append("tests is %r, not a list" % type(tests).__name__)
+            tests = []
+        names = [t.get("name") for t in tests if isinstance(t, dict)]
+        if len(set(names)) != len(tests):
+            problems.append("test names are not unique: %r" % names)
+        for t in tests:
+            if not isinstance(t, dict):
+                problems.append("a test entry is %r, not an object" % (t,))
+                continue
+            for key, kind in (("name", str), ("output", str)):
+                if not isinstance(t.get(key), kind):
+                    problems.append("%s: %s is %r" % (t.get("name"), key, t.get(key)))
+            for key in ("score", "max_score"):
+                if not _number(t.get(key)):
+                    problems.append("%s: %s is %r, not a number" % (t.get("name"), key,
+                                                                     t.get(key)))
+            if t.get("visibility") not in ("visible", "hidden", "after_due_date",
+                                           "after_published"):
+                problems.append("%s: visibility %r" % (t.get("name"), t.get("visibility")))
+        check(not problems and len(tests) == len(EXPECT),
+              "results.json: top-level score, tests[] with name, score, max_score, output, "
+              "visibility (%d tests)" % len(tests), "\n".join(problems[:10]))
+
+        # The scores must agree with pass/fail, and pass/fail with the verdicts.
+        problems = []
+        for t in tests:
+            if not isinstance(t, dict) or not _number(t.get("score")) \
+                    or not _number(t.get("max_score")):
+                continue
+            runs = t.get("extra_data", {}).get("runs", {})
+            all_ok = bool(runs) and all(k == "OK" for k in runs.values())
+            for emu, kind in runs.items():
+                if kind != "OK":
+                    failed_runs["%s[%s]" % (t.get("extra_data", {}).get("test"), emu)] = kind
+            want = EXPECT.get(t.get("extra_data", {}).get("test"), ("?", ""))[0] == "OK"
+            status = t.get("status")
+            if all_ok != want:
+                problems.append("%s: runs %r, expected %s" % (t["name"], runs,
+                                                              "all OK" if want else "failures"))
+            if all_ok and (t["score"] != t["max_score"] or status != "passed"):
+                problems.append("%s passed but has score %s/%s, status %r"
+                                % (t["name"], t["score"], t["max_score"], status))
+            if not all_ok and (t["score"] != 0 or status != "failed"):
+                problems.append("%s failed but has score %s/%s, status %r"
+                                % (t["name"], t["score"], t["max_score"], status))
+            if not 0 <= t["score"] <= t["max_score"]:
+                problems.append("%s: score %s outside 0..%s" % (t["name"], t["score"],
+                                                                t["max_score"]))
+        total = sum(t["score"] for t in tests if isinstance(t, dict) and _number(t.get("score")))
+        if doc.get("score") != total:
+            problems.append("top-level score %r is not the sum of the tests' scores %r"
+                            % (doc.get("score"), total))
+        if "max_score" in doc and doc["max_score"] != sum(
+                t["max_score"] for t in tests if isinstance(t, dict)
+                and _number(t.get("max_score"))):
+            problems.append("top-level max_score %r is not the sum of the tests'"
+                            % doc["max_score"])
+        check(not problems, "results.json: scores match pass/fail (passed: score = max_score; "
+              "failed: 0; total = sum)", "\n".join(problems[:10]))
+
+    # junit.xml: parses, each suite's counts match its elements, and the
+    # failures are exactly the failed runs of results.json.
+    try:
+        root = ET.parse(os.path.join(out, "junit.xml")).getroot()
+        check(True, "junit.xml parses")
+    except (OSError, ET.ParseError) as e:
+        check(False, "junit.xml parses", str(e))
+        return
+    problems = []
+    suites = root.findall("testsuite") if root.tag == "testsuites" else \
+        ([root] if root.tag == "testsuite" else [])
+    if not suites:
+        problems.append("no <testsuite> (root is <%s>)" % root.tag)
+    junit_failed = {}
+    for s in suites:
+        cases = s.findall("testcase")
+        fails = [c for c in cases if c.find("failure") is not None]
+        for attr, n in (("tests", len(cases)), ("failures", len(fails))):
+            if s.get(attr) != str(n):
+                problems.append("suite %s: %s=%r but it has %d" % (s.get("name"), attr,
+                                                                   s.get(attr), n))
+        for c in fails:
+            junit_failed[c.get("name")] = c.find("failure").get("type")
+    want = len([n for n, (k, _) in EXPECT.items() if k != "OK"]) * len(emus)
+    nfail = sum(int(s.get("failures", "0") or 0) for s in suites
+                if (s.get("failures") or "0").isdigit())
+    if nfail != want:
+        problems.append("%d failures in junit.xml, expected %d" % (nfail, want))
+    if failed_runs and junit_failed != failed_runs:
+        problems.append("junit failures %r differ from results.json's failed runs %r"
+                        % (sorted(junit_failed.items()), sorted(failed_runs.items())))
+    check(not problems, "junit.xml: failures count matches (%d failed runs = results.json's)"
+          % nfail, "\n".join(problems[:10]))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
@@ -183,11 +304,7 @@ def main() -> int:
                           "%-6s on %-5s reported %-7s (%s) in %.1f s <= %.0f s" % (
                               name, emu, kind, phrase or "all checks", secs, limit),
                           "got %s:\n%s" % (got, t["output"][:600] if t else "(missing)"))
-        try:
-            ET.parse(os.path.join(out, "junit.xml"))
-            check(True, "junit.xml parses")
-        except (OSError, ET.ParseError) as e:
-            check(False, "junit.xml parses", str(e))
+        check_machine_outputs(out, doc, emus)
         for name in EXPECT:
             for emu in emus:
                 log = os.path.join(out, "lab1-%s-%s.log" % (name, emu))

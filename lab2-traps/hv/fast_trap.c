@@ -46,7 +46,9 @@ void remove_fast_trap(struct vcpu *v)
 
 /*
  * Exercise 6b: set_fast_trap(vector).  The vector must not be one the CPU
- * or the hypervisor uses (below 0x20, or HYPERCALL_VECTOR), and the guest
+ * or the hypervisor uses (the exceptions below 0x20, the PIC's interrupts
+ * 0x20..0x2F - a guest gate there would take the hypervisor's timer - or
+ * HYPERCALL_VECTOR), and the guest
  * must already have a handler for it in its trap table with a ring-1
  * selector: -EINVAL and a console line otherwise.  Remove any previous
  * gate of this vcpu, then record the vector and install the gate.

@@ -19,11 +19,17 @@
 
 #define MAX_TRAP_ENTRIES 256
 
-/* A handler selector must be one of the guest's code segments, ring 1 or 3. */
+/*
+ * A handler selector must be the guest kernel's code segment, FLAT_KERNEL_CS.
+ * Never ring 0 - a guest-chosen ring-0 selector would hand it the machine.
+ * Not ring 3 either: a bounce delivers to the guest *kernel*, on a ring-1
+ * stack, and an `iret` to ring-3 code with a ring-1 stack segment faults -
+ * inside the hypervisor, on its way out.  (The cs is compared first, so a
+ * guest's selector never indexes past the end of gdt[].)
+ */
 static int guest_code_selector_ok(uint16_t cs)
 {
-    return (cs & 3) != 0 && gdt_selector_ok(cs, 1, cs & 3) &&
-           (cs == FLAT_RING1_CS || cs == FLAT_RING3_CS);
+    return cs == FLAT_KERNEL_CS && gdt_selector_ok(cs, 1, 1);
 }
 
 /*
@@ -31,7 +37,7 @@ static int guest_code_selector_ok(uint16_t cs)
  * one at a time (copy_from_guest: -EFAULT if one cannot be read) until one
  * whose address is 0; more than MAX_TRAP_ENTRIES without it: -EINVAL.
  * Refuse the whole table with -EINVAL if any entry has a selector that is
- * not a guest code segment (ring 0 above all) or a handler address at or
+ * not the guest kernel's code segment (guest_code_selector_ok) or a handler address at or
  * above HYPERVISOR_VIRT_START; print one console line saying which entry
  * and why.  Only when all are good, replace the vcpu's trap_ctxt with them.
  */
@@ -47,8 +53,11 @@ REGISTER_HYPERCALL(__HYPERVISOR_set_trap_table, 2, do_set_trap_table);
 /*
  * Exercise 5: stack_switch(ss, esp): the ring-1 stack the guest kernel
  * wants for traps from ring 3.  The selector must be the guest kernel's
- * data segment, RPL 1 (FLAT_KERNEL_SS): -EINVAL and a console line
- * otherwise.  Record it in v->kernel_ss/kernel_sp, and in the TSS's ring-1
+ * data segment, RPL 1 (FLAT_KERNEL_SS), and the stack must not start
+ * above HYPERVISOR_VIRT_START (frames are pushed below esp, so esp equal
+ * to it is the highest legal value): -EINVAL and a console line otherwise.
+ * Segment limits would stop the pushes on a real CPU, but QEMU's TCG does
+ * not check them - and a hypervisor must not rely on one line of defence.  Record it in v->kernel_ss/kernel_sp, and in the TSS's ring-1
  * stack (init_tss.ss1/esp1), which the CPU itself uses when user code
  * takes the direct system-call gate into ring 1.
  */

@@ -39,6 +39,13 @@ int main(void)
     t[0].cs = FLAT_KERNEL_CS;
     t[0].address = 0xFC100000UL;
     report("handler_in_hole=%ld", HYPERVISOR_set_trap_table(t));
+    t[0].address = (unsigned long)guest_trap_3;
+    t[0].cs = FLAT_USER_CS; /* a ring-3 handler for a kernel-stack bounce */
+    report("ring3_selector=%ld", HYPERVISOR_set_trap_table(t));
+    t[0].cs = 0xFFF9; /* far past the end of the GDT */
+    report("selector_past_gdt=%ld", HYPERVISOR_set_trap_table(t));
+    t[0].cs = FLAT_KERNEL_CS;
+    t[0].address = 0xFC100000UL;
     report("unmapped_pointer=%ld", HYPERVISOR_set_trap_table((trap_info_t *)0xB0000000UL));
     report("pointer_in_hole=%ld", HYPERVISOR_set_trap_table((trap_info_t *)0xFC100000UL));
     for (i = 0; i < 300; i++)
@@ -46,8 +53,10 @@ int main(void)
     report("unterminated=%ld", HYPERVISOR_set_trap_table(big));
     report("runs_off_the_end=%ld", table_running_off_the_end());
     report("stack_switch_ring0=%ld", HYPERVISOR_stack_switch(0x0810, 0xC0001000UL));
+    report("stack_switch_in_hole=%ld", HYPERVISOR_stack_switch(FLAT_KERNEL_SS, 0xFC104000UL));
     report("fast_trap_hypercall_vector=%ld", HYPERVISOR_set_fast_trap(0x82));
     report("fast_trap_exception_vector=%ld", HYPERVISOR_set_fast_trap(14));
+    report("fast_trap_irq_vector=%ld", HYPERVISOR_set_fast_trap(0x20));
     report("fast_trap_no_handler=%ld", HYPERVISOR_set_fast_trap(0x90));
 
     /* After all that, a good table works. */

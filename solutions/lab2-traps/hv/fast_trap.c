@@ -56,7 +56,9 @@ void remove_fast_trap(struct vcpu *v)
 
 /*
  * Exercise 6b: set_fast_trap(vector).  The vector must not be one the CPU
- * or the hypervisor uses (below 0x20, or HYPERCALL_VECTOR), and the guest
+ * or the hypervisor uses (the exceptions below 0x20, the PIC's interrupts
+ * 0x20..0x2F - a guest gate there would take the hypervisor's timer - or
+ * HYPERCALL_VECTOR), and the guest
  * must already have a handler for it in its trap table with a ring-1
  * selector: -EINVAL and a console line otherwise.  Remove any previous
  * gate of this vcpu, then record the vector and install the gate.
@@ -67,9 +69,10 @@ static long do_set_fast_trap(unsigned long vector)
     //@ begin lab2 ex6: direct system-call gate
     const struct trap_bounce_info *ti;
 
-    if (vector < FIRST_IRQ_VECTOR || vector >= 256 || vector == HYPERCALL_VECTOR) {
-        printk("d%u: set_fast_trap: vector %#lx is reserved (use 0x20..0xff, "
-               "not %#x)\n", v->domain->domain_id, vector, HYPERCALL_VECTOR);
+    if (vector < FIRST_IRQ_VECTOR + NR_IRQS || vector >= 256 || vector == HYPERCALL_VECTOR) {
+        printk("d%u: set_fast_trap: vector %#lx is reserved (use %#x..0xff, "
+               "not %#x)\n", v->domain->domain_id, vector, FIRST_IRQ_VECTOR + NR_IRQS,
+               HYPERCALL_VECTOR);
         return -EINVAL;
     }
     ti = &v->trap_ctxt[vector];

@@ -120,7 +120,7 @@ help:
 	@echo "  make doctor           check the tools, explain each problem and its fix"
 	@echo "  make deps             install missing tools (apt-get) or print the command"
 	@echo "  make dist DEST=dir    a student release: everything but solutions/"
-	@echo "  make gradescope       build/gradescope/autograder.zip"
+	@echo "  make gradescope       build/gradescope/autograder.zip for LAB (EMU, REF, HIDDEN; timeouts x2)"
 	@echo "  make clean            remove build/"
 	@echo "Variables:"
 	@echo "  LAB=N          which lab to build (default $(MAX_LAB), the highest present)"
@@ -239,7 +239,8 @@ dist:
 	@bash tools/dist $(DEST)
 
 gradescope:
-	$(PYTHON) grader/gradescope.py
+	$(PYTHON) grader/gradescope.py --lab $(LAB) --emu $(EMU) $(if $(REF),--ref $(REF)) \
+	  $(if $(HIDDEN),--hidden $(HIDDEN)) --timeout-scale $(if $(filter 1,$(TIMEOUT_SCALE)),2,$(TIMEOUT_SCALE))
 
 clean:
 	rm -rf build .gdbinit

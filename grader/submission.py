@@ -218,8 +218,16 @@ def build_and_grade(tree: str, lab: int, ref: str, emu: str, out: str, results: 
     except (OSError, ValueError):
         return failed_results(results, tests, "The grader did not finish:\n%s"
                               % grade_out[-4000:], time.monotonic() - t0, emu)
-    # Students see the same summary as `make grade` prints.
-    doc["output"] = grade_out[-20000:]
+    # Students see the same summary as `make grade` prints - unless there are
+    # hidden tests: the printed report names them, their descriptions and
+    # expected patterns, and the top-level output is visible at once.  Then
+    # only the counts are shown; each visible test has its own report.
+    if any(t.hidden for t in tests):
+        doc["output"] = ("%s.  This assignment also has hidden tests; their results are "
+                         "published later.  Each visible test's report is in its own entry."
+                         % doc.get("output", ""))
+    else:
+        doc["output"] = grade_out[-20000:]
     os.makedirs(os.path.dirname(os.path.abspath(results)), exist_ok=True)
     with open(results, "w") as f:
         json.dump(doc, f, indent=2)

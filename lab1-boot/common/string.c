@@ -120,3 +120,27 @@ unsigned long strtoul(const char *s, char **end, int base)
         *end = (char *)s;
     return v;
 }
+
+/* The hypervisor reads its own command line with this, a guest its module's. */
+const char *option_value(const char *line, const char *key, char *value, size_t size)
+{
+    size_t klen = strlen(key);
+
+    while (*line) {
+        size_t n = 0;
+        while (*line == ' ')
+            line++;
+        while (line[n] && line[n] != ' ')
+            n++;
+        if (n >= klen && !strncmp(line, key, klen) && (n == klen || line[klen] == '=')) {
+            size_t vlen = n > klen ? n - klen - 1 : 0;
+            if (vlen >= size)
+                vlen = size - 1;
+            memcpy(value, line + klen + (n > klen), vlen);
+            value[vlen] = '\0';
+            return value;
+        }
+        line += n;
+    }
+    return NULL;
+}

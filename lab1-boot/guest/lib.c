@@ -38,26 +38,7 @@ void report(const char *fmt, ...)
 const char *cmdline_option(const char *key)
 {
     static char value[64];
-    const char *p = (const char *)start_info->cmd_line;
-    size_t klen = strlen(key);
-
-    while (*p) {
-        size_t n = 0;
-        while (*p == ' ')
-            p++;
-        while (p[n] && p[n] != ' ')
-            n++;
-        if (n >= klen && !strncmp(p, key, klen) && (n == klen || p[klen] == '=')) {
-            size_t vlen = n > klen ? n - klen - 1 : 0;
-            if (vlen >= sizeof(value))
-                vlen = sizeof(value) - 1;
-            memcpy(value, p + klen + (n > klen), vlen);
-            value[vlen] = '\0';
-            return value;
-        }
-        p += n;
-    }
-    return NULL;
+    return option_value((const char *)start_info->cmd_line, key, value, sizeof(value));
 }
 
 void shutdown(unsigned int reason)

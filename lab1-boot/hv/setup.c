@@ -169,26 +169,7 @@ static void print_memory_summary(void)
 const char *hv_cmdline_option(const char *key)
 {
     static char value[64];
-    const char *p = boot_info.cmdline;
-    size_t klen = strlen(key);
-
-    while (*p) {
-        size_t n;
-        while (*p == ' ')
-            p++;
-        for (n = 0; p[n] && p[n] != ' '; n++)
-            ;
-        if (n >= klen && !strncmp(p, key, klen) && (n == klen || p[klen] == '=')) {
-            size_t vlen = n > klen ? n - klen - 1 : 0;
-            if (vlen >= sizeof(value))
-                vlen = sizeof(value) - 1;
-            memcpy(value, p + klen + (n > klen), vlen);
-            value[vlen] = '\0';
-            return value;
-        }
-        p += n;
-    }
-    return NULL;
+    return option_value(boot_info.cmdline, key, value, sizeof(value));
 }
 
 void do_initcalls(void)

@@ -20,5 +20,11 @@ char *strchr(const char *s, int c);
 size_t strlcpy(char *dst, const char *src, size_t size);
 /* Parse an unsigned number: decimal, or hex with 0x; *end after it. */
 unsigned long strtoul(const char *s, char **end, int base);
+/*
+ * In a command line of space-separated words `key` or `key=value`, find
+ * key and copy its value ("" for a bare key) into value[size], cut to
+ * fit.  Returns value, or NULL when key is absent.
+ */
+const char *option_value(const char *line, const char *key, char *value, size_t size);
 
 #endif /* COMMON_STRING_H */

@@ -36,7 +36,7 @@ import gdb
 HYPERVISOR_VIRT_START = 0xFC000000
 PAGE_SHIFT = 12
 
-# Event channel states, from lab3-events/include/hv/event.h (ECS_*).
+# Event channel states, from lab3-hypercalls/include/hv/event.h (ECS_*).
 ECS_NAMES = {0: "free", 1: "unbound", 2: "interdomain", 4: "virq"}
 
 

@@ -23,8 +23,7 @@ struct trap_bounce_info {
     unsigned long address; /* handler's entry point                     */
 };
 
-/* lab 3: one event channel port. */
-#define NR_EVENT_CHANNELS 64
+/* lab 3: one event channel port (NR_EVENT_CHANNELS: public/xen.h). */
 struct evtchn {
     uint8_t state;         /* ECS_* (lab 3)                                  */
     uint8_t notify_vcpu;

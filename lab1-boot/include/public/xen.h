@@ -137,6 +137,14 @@ struct arch_shared_info {
     unsigned long nmi_reason;
 };
 
+/*
+ * lab 3: the number of event-channel ports a domain has; valid ports are
+ * 1 .. NR_EVENT_CHANNELS-1 (0 is never handed out).  Xen defines it here
+ * too, as the size of the bitmaps below (1024 on x86_32); Parakeet gives a
+ * domain only the first 64, so the rest of each bitmap is never used.
+ */
+#define NR_EVENT_CHANNELS 64
+
 struct shared_info {
     struct vcpu_info vcpu_info[MAX_VIRT_CPUS];
     unsigned long evtchn_pending[sizeof(unsigned long) * 8]; /* lab 3 */

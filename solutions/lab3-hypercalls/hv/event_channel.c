@@ -7,6 +7,12 @@
  * Until lab 6 lets domains talk, the only "remote" domain is the caller
  * itself: alloc_unbound + bind_interdomain make a connected pair of ports,
  * and sending on one raises the other.
+ *
+ * As in Xen, each command is one function; the given dispatcher at the end
+ * calls them.  Each reads its arguments from, and writes its results into,
+ * its part of the evtchn_op the dispatcher copied in (the dispatcher copies
+ * it back out when the function returns 0).  A refused command changes
+ * nothing: check everything before the first write.
  */
 #include <hv/event.h>
 #include <hv/exercise.h>
@@ -20,6 +26,7 @@ static int is_self(const struct domain *d, domid_t dom)
     return dom == DOMID_SELF || dom == d->domain_id;
 }
 
+/* A port that can be in use: 1 .. NR_EVENT_CHANNELS-1 (0 is never handed out). */
 static int port_valid(unsigned int port)
 {
     return port > 0 && port < NR_EVENT_CHANNELS;
@@ -36,141 +43,210 @@ static long get_free_port(struct domain *d)
 }
 
 /*
- * Exercise 2: carry out one command on domain d, reading arguments from
- * and writing results into *op (already copied in; the caller copies it
- * back out).  Errors: a bad port or a port in the wrong state -EINVAL; no
- * free port -ENOSPC; a remote domain other than ourselves -ESRCH; a VIRQ
- * out of range -EINVAL, already bound -EEXIST, vcpu other than 0 -ENOENT;
- * an unknown command -ENOSYS.
- *   alloc_unbound:    a free port in state ECS_UNBOUND (remote_dom = us)
- *   bind_interdomain: a free port connected to remote_port, which must be
- *                     ECS_UNBOUND; both become ECS_INTERDOMAIN, each
- *                     naming the other
- *   bind_virq:        a free port in ECS_VIRQ; v->virq_to_evtchn[virq] = it
- *   close:            back to ECS_FREE (its peer, if any, to ECS_UNBOUND;
- *                     a VIRQ unbound)
- *   send:             on an interdomain port raise the peer's port with
- *                     evtchn_set_pending; on an unbound port nothing
- *   status:           the port's state (EVTCHNSTAT_*) and its binding
- *   unmask:           evtchn_unmask (exercise 4)
+ * Exercise 2, one function per command.  Errors: a bad port or a port in
+ * the wrong state -EINVAL; no free port -ENOSPC; a domain other than
+ * ourselves -ESRCH; a VIRQ out of range -EINVAL, already bound -EEXIST, a
+ * vcpu other than 0 -ENOENT.
  */
-static long evtchn_op(struct domain *d, struct evtchn_op *op)
+
+/* alloc_unbound: a free port in state ECS_UNBOUND whose remote_dom is us. */
+static long evtchn_alloc_unbound(struct domain *d, struct evtchn_alloc_unbound *a)
 {
-    struct vcpu *v = d->vcpu;
     //@ begin lab3 ex2: event channels
-    struct evtchn *chn;
     long port;
 
-    switch (op->cmd) {
-    case EVTCHNOP_alloc_unbound:
-        if (!is_self(d, op->u.alloc_unbound.dom) ||
-            !is_self(d, op->u.alloc_unbound.remote_dom))
-            return -ESRCH;
-        if ((port = get_free_port(d)) < 0)
-            return port;
-        d->evtchn[port].state = ECS_UNBOUND;
-        d->evtchn[port].remote_dom = d->domain_id;
-        op->u.alloc_unbound.port = (evtchn_port_t)port;
-        return 0;
-
-    case EVTCHNOP_bind_interdomain: {
-        unsigned int rport = op->u.bind_interdomain.remote_port;
-        if (!is_self(d, op->u.bind_interdomain.remote_dom))
-            return -ESRCH;
-        if (!port_valid(rport) || d->evtchn[rport].state != ECS_UNBOUND)
-            return -EINVAL;
-        if ((port = get_free_port(d)) < 0)
-            return port;
-        d->evtchn[port].state = ECS_INTERDOMAIN;
-        d->evtchn[port].remote_dom = d->domain_id;
-        d->evtchn[port].remote_port = (uint16_t)rport;
-        d->evtchn[rport].state = ECS_INTERDOMAIN;
-        d->evtchn[rport].remote_port = (uint16_t)port;
-        op->u.bind_interdomain.local_port = (evtchn_port_t)port;
-        return 0;
-    }
-
-    case EVTCHNOP_bind_virq: {
-        unsigned int virq = op->u.bind_virq.virq;
-        if (virq >= NR_VIRQS)
-            return -EINVAL;
-        if (op->u.bind_virq.vcpu != 0)
-            return -ENOENT;
-        if (v->virq_to_evtchn[virq])
-            return -EEXIST;
-        if ((port = get_free_port(d)) < 0)
-            return port;
-        d->evtchn[port].state = ECS_VIRQ;
-        d->evtchn[port].virq = (uint16_t)virq;
-        v->virq_to_evtchn[virq] = (uint16_t)port;
-        op->u.bind_virq.port = (evtchn_port_t)port;
-        return 0;
-    }
-
-    case EVTCHNOP_close:
-        port = op->u.close.port;
-        if (!port_valid(port) || d->evtchn[port].state == ECS_FREE)
-            return -EINVAL;
-        chn = &d->evtchn[port];
-        if (chn->state == ECS_INTERDOMAIN)
-            d->evtchn[chn->remote_port].state = ECS_UNBOUND;
-        if (chn->state == ECS_VIRQ)
-            v->virq_to_evtchn[chn->virq] = 0;
-        memset(chn, 0, sizeof(*chn));
-        return 0;
-
-    case EVTCHNOP_send:
-        port = op->u.send.port;
-        if (!port_valid(port))
-            return -EINVAL;
-        chn = &d->evtchn[port];
-        if (chn->state == ECS_INTERDOMAIN) {
-            evtchn_set_pending(v, chn->remote_port);
-            return 0;
-        }
-        return chn->state == ECS_UNBOUND ? 0 : -EINVAL;
-
-    case EVTCHNOP_status:
-        port = op->u.status.port;
-        if (!is_self(d, op->u.status.dom))
-            return -ESRCH;
-        if (port < 0 || port >= NR_EVENT_CHANNELS)
-            return -EINVAL;
-        chn = &d->evtchn[port];
-        op->u.status.vcpu = 0;
-        switch (chn->state) {
-        case ECS_UNBOUND:
-            op->u.status.status = EVTCHNSTAT_unbound;
-            op->u.status.u.unbound.dom = chn->remote_dom;
-            break;
-        case ECS_INTERDOMAIN:
-            op->u.status.status = EVTCHNSTAT_interdomain;
-            op->u.status.u.interdomain.dom = chn->remote_dom;
-            op->u.status.u.interdomain.port = chn->remote_port;
-            break;
-        case ECS_VIRQ:
-            op->u.status.status = EVTCHNSTAT_virq;
-            op->u.status.u.virq = chn->virq;
-            break;
-        default:
-            op->u.status.status = EVTCHNSTAT_closed;
-        }
-        return 0;
-
-    case EVTCHNOP_unmask:
-        return evtchn_unmask(d, op->u.unmask.port);
-
-    default:
-        return -ENOSYS;
-    }
+    if (!is_self(d, a->dom) || !is_self(d, a->remote_dom))
+        return -ESRCH;
+    if ((port = get_free_port(d)) < 0)
+        return port;
+    d->evtchn[port].state = ECS_UNBOUND;
+    d->evtchn[port].remote_dom = d->domain_id;
+    a->port = (evtchn_port_t)port;
+    return 0;
     //@ stub
-    //@ (void)v; (void)op; (void)is_self; (void)port_valid; (void)get_free_port;
+    //@ (void)d; (void)a; (void)is_self; (void)get_free_port;
     //@ EXERCISE_TODO(3, 2, "event channels");
     //@ return -ENOSYS;
     //@ end
 }
 
-/* Given: copy the operation in, do it, copy the results back. */
+/*
+ * bind_interdomain: a free port connected to remote_port, which must be
+ * ECS_UNBOUND; both become ECS_INTERDOMAIN, each naming the other.
+ */
+static long evtchn_bind_interdomain(struct domain *d, struct evtchn_bind_interdomain *b)
+{
+    //@ begin lab3 ex2: event channels
+    unsigned int rport = b->remote_port;
+    long port;
+
+    if (!is_self(d, b->remote_dom))
+        return -ESRCH;
+    if (!port_valid(rport) || d->evtchn[rport].state != ECS_UNBOUND)
+        return -EINVAL;
+    if ((port = get_free_port(d)) < 0)
+        return port;
+    d->evtchn[port].state = ECS_INTERDOMAIN;
+    d->evtchn[port].remote_dom = d->domain_id;
+    d->evtchn[port].remote_port = (uint16_t)rport;
+    d->evtchn[rport].state = ECS_INTERDOMAIN;
+    d->evtchn[rport].remote_port = (uint16_t)port;
+    b->local_port = (evtchn_port_t)port;
+    return 0;
+    //@ stub
+    //@ (void)d; (void)b; (void)port_valid;
+    //@ EXERCISE_TODO(3, 2, "event channels");
+    //@ return -ENOSYS;
+    //@ end
+}
+
+/* bind_virq: a free port in ECS_VIRQ, and v->virq_to_evtchn[virq] = it. */
+static long evtchn_bind_virq(struct domain *d, struct evtchn_bind_virq *b)
+{
+    struct vcpu *v = d->vcpu;
+    //@ begin lab3 ex2: event channels
+    unsigned int virq = b->virq;
+    long port;
+
+    if (virq >= NR_VIRQS)
+        return -EINVAL;
+    if (b->vcpu != 0)
+        return -ENOENT;
+    if (v->virq_to_evtchn[virq])
+        return -EEXIST;
+    if ((port = get_free_port(d)) < 0)
+        return port;
+    d->evtchn[port].state = ECS_VIRQ;
+    d->evtchn[port].virq = (uint16_t)virq;
+    v->virq_to_evtchn[virq] = (uint16_t)port;
+    b->port = (evtchn_port_t)port;
+    return 0;
+    //@ stub
+    //@ (void)v; (void)b;
+    //@ EXERCISE_TODO(3, 2, "event channels");
+    //@ return -ENOSYS;
+    //@ end
+}
+
+/*
+ * close: the port goes back to ECS_FREE; its peer, if it has one, back to
+ * ECS_UNBOUND (it may be bound again); a VIRQ port's VIRQ is unbound.
+ */
+static long evtchn_close(struct domain *d, struct evtchn_close *c)
+{
+    struct vcpu *v = d->vcpu;
+    //@ begin lab3 ex2: event channels
+    unsigned int port = c->port;
+    struct evtchn *chn;
+
+    if (!port_valid(port) || d->evtchn[port].state == ECS_FREE)
+        return -EINVAL;
+    chn = &d->evtchn[port];
+    if (chn->state == ECS_INTERDOMAIN)
+        d->evtchn[chn->remote_port].state = ECS_UNBOUND;
+    if (chn->state == ECS_VIRQ)
+        v->virq_to_evtchn[chn->virq] = 0;
+    memset(chn, 0, sizeof(*chn));
+    return 0;
+    //@ stub
+    //@ (void)v; (void)c;
+    //@ EXERCISE_TODO(3, 2, "event channels");
+    //@ return -ENOSYS;
+    //@ end
+}
+
+/*
+ * send: on an ECS_INTERDOMAIN port, raise the peer's port with
+ * evtchn_set_pending; on an ECS_UNBOUND port, nothing (and 0).
+ */
+static long evtchn_send(struct domain *d, unsigned int port)
+{
+    //@ begin lab3 ex2: event channels
+    struct evtchn *chn;
+
+    if (!port_valid(port))
+        return -EINVAL;
+    chn = &d->evtchn[port];
+    if (chn->state == ECS_INTERDOMAIN) {
+        evtchn_set_pending(d->vcpu, chn->remote_port);
+        return 0;
+    }
+    return chn->state == ECS_UNBOUND ? 0 : -EINVAL;
+    //@ stub
+    //@ (void)d; (void)port;
+    //@ EXERCISE_TODO(3, 2, "event channels");
+    //@ return -ENOSYS;
+    //@ end
+}
+
+/*
+ * status: the port's state (EVTCHNSTAT_*), vcpu 0, and its binding (the
+ * peer, or the VIRQ).  Any port below NR_EVENT_CHANNELS may be asked
+ * about, port 0 too (it is closed).
+ */
+static long evtchn_status(struct domain *d, struct evtchn_status *s)
+{
+    //@ begin lab3 ex2: event channels
+    unsigned int port = s->port;
+    struct evtchn *chn;
+
+    if (!is_self(d, s->dom))
+        return -ESRCH;
+    if (port >= NR_EVENT_CHANNELS)
+        return -EINVAL;
+    chn = &d->evtchn[port];
+    s->vcpu = 0;
+    switch (chn->state) {
+    case ECS_UNBOUND:
+        s->status = EVTCHNSTAT_unbound;
+        s->u.unbound.dom = chn->remote_dom;
+        break;
+    case ECS_INTERDOMAIN:
+        s->status = EVTCHNSTAT_interdomain;
+        s->u.interdomain.dom = chn->remote_dom;
+        s->u.interdomain.port = chn->remote_port;
+        break;
+    case ECS_VIRQ:
+        s->status = EVTCHNSTAT_virq;
+        s->u.virq = chn->virq;
+        break;
+    default:
+        s->status = EVTCHNSTAT_closed;
+    }
+    return 0;
+    //@ stub
+    //@ (void)d; (void)s;
+    //@ EXERCISE_TODO(3, 2, "event channels");
+    //@ return -ENOSYS;
+    //@ end
+}
+
+/* ---- given ---- */
+
+/* One command on domain d; unmask is exercise 4 (hv/event.c). */
+static long evtchn_op(struct domain *d, struct evtchn_op *op)
+{
+    switch (op->cmd) {
+    case EVTCHNOP_alloc_unbound:
+        return evtchn_alloc_unbound(d, &op->u.alloc_unbound);
+    case EVTCHNOP_bind_interdomain:
+        return evtchn_bind_interdomain(d, &op->u.bind_interdomain);
+    case EVTCHNOP_bind_virq:
+        return evtchn_bind_virq(d, &op->u.bind_virq);
+    case EVTCHNOP_close:
+        return evtchn_close(d, &op->u.close);
+    case EVTCHNOP_send:
+        return evtchn_send(d, op->u.send.port);
+    case EVTCHNOP_status:
+        return evtchn_status(d, &op->u.status);
+    case EVTCHNOP_unmask:
+        return evtchn_unmask(d, op->u.unmask.port);
+    default:
+        return -ENOSYS;
+    }
+}
+
+/* Copy the operation in, do it, copy the results back. */
 static long do_event_channel_op(unsigned long arg)
 {
     struct evtchn_op op;

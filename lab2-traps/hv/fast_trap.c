@@ -63,6 +63,31 @@ static long do_set_fast_trap(unsigned long vector)
 }
 REGISTER_HYPERCALL(__HYPERVISOR_set_fast_trap, 2, do_set_fast_trap);
 
+/*
+ * Given: set_trap_table replaced v's trap table.  The gate holds a copy of
+ * the old handler's address and selector, and the CPU follows it without
+ * asking us: left alone, `int n` would go on running a handler the guest
+ * has withdrawn.  Point it at the new handler, or - when the new table has
+ * none for the vector, or one set_fast_trap would refuse - remove it, so
+ * that `int n` comes to the hypervisor and is judged by the new table.
+ */
+void fast_trap_table_changed(struct vcpu *v)
+{
+    const struct trap_bounce_info *ti;
+
+    if (!v->syscall_vector)
+        return;
+    ti = &v->trap_ctxt[v->syscall_vector];
+    if (ti->address && (ti->cs & 3) == 1) {
+        install_fast_trap(v);
+        return;
+    }
+    printk("d%u: set_trap_table: vector %#lx has no handler now; direct gate "
+           "removed\n", v->domain->domain_id, v->syscall_vector);
+    remove_fast_trap(v);
+    v->syscall_vector = 0;
+}
+
 /* Given: the gate and the TSS ring-1 stack follow the running vcpu. */
 static void fast_trap_switch(struct vcpu *prev, struct vcpu *next)
 {

@@ -35,5 +35,10 @@ void propagate_page_fault(struct vcpu *v, unsigned long cr2);
 /* Exercise 6 (hv/fast_trap.c): install / remove the direct system-call gate. */
 void install_fast_trap(struct vcpu *v);
 void remove_fast_trap(struct vcpu *v);
+/*
+ * Given (hv/fast_trap.c): the trap table just changed; make the gate serve
+ * the new handler of its vector, or drop it if there is none.
+ */
+void fast_trap_table_changed(struct vcpu *v);
 
 #endif /* HV_BOUNCE_H */

@@ -46,8 +46,12 @@ static long do_debug_virq(unsigned long count, unsigned long period)
         pit_stop();
         return 0;
     }
-    if (period < 10 || period > 0xFFFF)
+    if (period < DEBUG_VIRQ_MIN_PERIOD || period > 0xFFFF) {
+        printk("d%u: debug_virq: period %lu PIT ticks, expected %u..65535 (a "
+               "shorter period leaves the guest no time between events)\n",
+               current->domain->domain_id, period, DEBUG_VIRQ_MIN_PERIOD);
         return -EINVAL;
+    }
     outb(PIT_CMD, 0x34);                 /* channel 0, lobyte/hibyte, mode 2 */
     outb(PIT_CH0, period & 0xFF);
     outb(PIT_CH0, (period >> 8) & 0xFF);
@@ -84,10 +88,15 @@ static void debug_virq_switch(struct vcpu *prev, struct vcpu *next)
 }
 REGISTER_VCPU_SWITCH_HOOK(debug_virq_switch);
 
-/* Could anything wake v from SCHEDOP_block?  Lab 5 adds its timers. */
+/*
+ * Could anything wake v from SCHEDOP_block?  Lab 5 adds its timers.  An
+ * armed source is not enough: the event it raises must be able to wake v
+ * (virq_can_wake), or a guest that armed it with VIRQ_DEBUG unbound or
+ * masked would sleep through every tick, for as long as it asked.
+ */
 __weak int event_source_armed(struct vcpu *v)
 {
-    return debug_target == v && debug_remaining > 0;
+    return debug_target == v && debug_remaining > 0 && virq_can_wake(v, VIRQ_DEBUG);
 }
 
 /*

@@ -64,6 +64,19 @@ void send_guest_virq(struct vcpu *v, unsigned int virq)
         evtchn_set_pending(v, port);
 }
 
+/*
+ * Would raising virq now wake v from SCHEDOP_block?  Only if it is bound
+ * to a port that is neither masked nor already pending: evtchn_set_pending
+ * stops at either, and nothing else would ever run to unmask or clear it.
+ */
+int virq_can_wake(struct vcpu *v, unsigned int virq)
+{
+    const struct shared_info *s = v->domain->shared_info;
+    unsigned int port = virq < NR_VIRQS ? v->virq_to_evtchn[virq] : 0;
+
+    return port && !test_bit(port, s->evtchn_mask) && !test_bit(port, s->evtchn_pending);
+}
+
 int event_pending(struct vcpu *v)
 {
     const struct vcpu_info *vi = &v->domain->shared_info->vcpu_info[0];

@@ -26,6 +26,8 @@ void evtchn_set_pending(struct vcpu *v, unsigned int port);
 long evtchn_unmask(struct domain *d, unsigned int port);
 /* Given (hv/event.c): raise virq for v if the domain bound it to a port. */
 void send_guest_virq(struct vcpu *v, unsigned int virq);
+/* Given (hv/event.c): would raising virq wake v (bound, not masked, not pending)? */
+int virq_can_wake(struct vcpu *v, unsigned int virq);
 /* Given (hv/event.c): is an unmasked event waiting for v? */
 int event_pending(struct vcpu *v);
 /* Given (hv/debug_virq.c, weak; lab 5 adds timers): can anything wake v? */

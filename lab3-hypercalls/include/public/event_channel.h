@@ -102,7 +102,11 @@ typedef struct multicall_entry multicall_entry_t;
  * Parakeet: a source of asynchronous events for lab 3's tests, before lab 5
  * brings timers.  debug_virq(count, period): raise VIRQ_DEBUG `count` times,
  * once every `period` ticks of the PIT (1.193182 MHz); count 0 stops it.
+ * A period outside DEBUG_VIRQ_MIN_PERIOD .. 65535 is -EINVAL: a shorter one
+ * would interrupt the guest again before the last event's delivery path
+ * has returned to it, and the machine would do nothing else (on Bochs).
  */
 #define __HYPERVISOR_debug_virq 49
+#define DEBUG_VIRQ_MIN_PERIOD 1000 /* PIT ticks: 838 us */
 
 #endif /* PUBLIC_EVENT_CHANNEL_H */

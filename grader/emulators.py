@@ -152,7 +152,7 @@ def launch_qemu(build: str, modules: List[Module], hv_args: str, memory: int,
     os.makedirs(workdir, exist_ok=True)
     console = os.path.join(workdir, "console.txt")
     result = os.path.join(workdir, "result.txt")
-    argv = [QEMU, "-accel", "tcg", "-m", str(memory), "-display", "none", "-no-reboot",
+    argv = [QEMU, "-nodefaults", "-accel", "tcg", "-m", str(memory), "-display", "none", "-no-reboot",
             "-kernel", hv, "-append", hv_args]
     if paths:
         argv += ["-initrd", qemu_initrd(paths, modules)]

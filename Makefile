@@ -166,6 +166,7 @@ $(BUILD)/guests/%.elf: $(BUILD)/obj/tests/%.o $(LIBGUEST) $(GUEST_LDS)
 	@mkdir -p $(@D)
 	@$(call say,LD,$@)
 	$(Q)$(LD) $(LDFLAGS) -T $(GUEST_LDS) -o $@ $< $(LIBGUEST) $(LIBGCC)
+	$(Q)$(PYTHON) lab1-boot/tests/imagesum.py $@
 
 # One clear message when there is no cross compiler (tools/deps installs one).
 toolchain:

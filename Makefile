@@ -99,7 +99,7 @@ LIBGUEST := $(BUILD)/libguest.a
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
-        skeletons check-skeletons check-exercises doctor deps unit gradescope
+        skeletons check-skeletons check-exercises check-mutants doctor deps unit gradescope
 
 all: build
 
@@ -117,6 +117,7 @@ help:
 	@echo "  make skeletons        regenerate every skeleton from solutions/"
 	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
 	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
+	@echo "  make check-mutants    every catalogued wrong answer fails a test (MUTANTS=1 or 1:name)"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
 	@echo "  make deps             install missing tools (apt-get) or print the command"
 	@echo "  make dist DEST=dir    a student release: everything but solutions/"
@@ -165,6 +166,7 @@ $(BUILD)/guests/%.elf: $(BUILD)/obj/tests/%.o $(LIBGUEST) $(GUEST_LDS)
 	@mkdir -p $(@D)
 	@$(call say,LD,$@)
 	$(Q)$(LD) $(LDFLAGS) -T $(GUEST_LDS) -o $@ $< $(LIBGUEST) $(LIBGCC)
+	$(Q)$(PYTHON) lab1-boot/tests/imagesum.py $@
 
 # One clear message when there is no cross compiler (tools/deps installs one).
 toolchain:
@@ -234,6 +236,11 @@ check-skeletons:
 
 check-exercises:
 	@$(PYTHON) tools/check-exercises
+
+# Every catalogued wrong answer (solutions/labN-*/mutants.ini) must fail a
+# test of its lab.  MUTANTS=1 or MUTANTS=1:name narrows it.
+check-mutants:
+	@$(PYTHON) tools/check-mutants --jobs $(JOBS) $(MUTANTS)
 
 dist:
 	@bash tools/dist $(DEST)

@@ -5,13 +5,80 @@
  * mapped memory, and a length that wraps; each must fail with -EFAULT or
  * -EINVAL, and a valid call must still work afterwards.  Unknown
  * hypercall numbers give -ENOSYS, and a multicall returns each entry's own
- * result.  Exercises: 2, 5.
+ * result; it takes 64 entries but not 65, writes back only each entry's
+ * result word, and fails with -EFAULT when it cannot write a result.
+ * Exercises: 2, 5.
  */
 #include <guest/events.h>
 #include <guest/traps.h>
 
 #define HOLE 0xFC100000UL
 #define UNMAPPED 0xB0000000UL
+
+/*
+ * A read-only alias of the page holding `p`, at a virtual address nothing
+ * has used yet (two pages past shared_info: no stale TLB entry can make it
+ * writable).  Our page tables are ours to write until lab 4.  0 if the
+ * page table for it cannot be found.
+ */
+static unsigned long readonly_alias(const void *p)
+{
+    const unsigned long *mfn_list = (const unsigned long *)start_info->mfn_list;
+    uint32_t *pd = (uint32_t *)start_info->pt_base;
+    unsigned long alias = start_info->shared_info_va + 2 * 4096;
+    unsigned long pfn = ((unsigned long)p - GUEST_VIRT_BASE) >> 12, i;
+    uint32_t *l1 = NULL;
+
+    if (!(pd[alias >> 22] & 1))
+        return 0;
+    for (i = 0; i < start_info->nr_pages; i++)
+        if (mfn_list[i] == pd[alias >> 22] >> 12)
+            l1 = (uint32_t *)(GUEST_VIRT_BASE + i * 4096);
+    if (!l1)
+        return 0;
+    l1[(alias >> 12) & 1023] = (uint32_t)(mfn_list[pfn] << 12) | 0x1; /* present, not RW */
+    return alias + ((unsigned long)p & 4095);
+}
+
+static void multicall_limits(void)
+{
+    static multicall_entry_t many[MAX_MULTICALL_ENTRIES + 1];
+    static multicall_entry_t selfref[2];
+    static multicall_entry_t ro_page[4096 / sizeof(multicall_entry_t)]
+        __attribute__((aligned(4096)));
+    evtchn_op_t *op = (evtchn_op_t *)&selfref[0].args[1];
+    unsigned long ro;
+    unsigned int i, ok = 0;
+    long rc;
+
+    for (i = 0; i <= MAX_MULTICALL_ENTRIES; i++)
+        many[i].op = __HYPERVISOR_xen_version;
+    rc = HYPERVISOR_multicall(many, MAX_MULTICALL_ENTRIES);
+    for (i = 0; i < MAX_MULTICALL_ENTRIES; i++)
+        ok += many[i].result == 0x10000;
+    report("multicall_64 rc=%ld results_ok=%u", rc, ok);
+    report("multicall_65=%ld", HYPERVISOR_multicall(many, MAX_MULTICALL_ENTRIES + 1));
+
+    /*
+     * The entry's own argument words hold the evtchn_op its call fills in:
+     * writing back the whole entry, not just its result, would undo it.
+     */
+    selfref[0].op = __HYPERVISOR_event_channel_op;
+    selfref[0].args[0] = (unsigned long)op;
+    op->cmd = EVTCHNOP_alloc_unbound;
+    op->u.alloc_unbound.dom = DOMID_SELF;
+    op->u.alloc_unbound.remote_dom = DOMID_SELF;
+    op->u.alloc_unbound.port = 0;
+    rc = HYPERVISOR_multicall(selfref, 1);
+    report("multicall_result_only rc=%ld result=%ld port_kept=%d", rc,
+           (long)selfref[0].result, op->u.alloc_unbound.port > 0);
+
+    /* Entries the hypervisor can read but not write: -EFAULT, not 0. */
+    ro_page[0].op = __HYPERVISOR_xen_version;
+    ro = readonly_alias(ro_page);
+    report("multicall_readonly=%ld",
+           ro ? HYPERVISOR_multicall((multicall_entry_t *)ro, 1) : -1000L);
+}
 
 int main(void)
 {
@@ -61,6 +128,7 @@ int main(void)
            (long)batch.entries[2].result, (long)batch.entries[3].result,
            batch.entries[4].result);
 
+    multicall_limits();
     report("still_works=%ld", HYPERVISOR_console_io(CONSOLEIO_write, 12, "still works\n"));
     return 0;
 }

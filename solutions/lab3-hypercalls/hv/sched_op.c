@@ -34,7 +34,7 @@ static void idle_until_woken(struct vcpu *v)
 }
 
 /*
- * Exercise 6: sched_op(cmd, arg).
+ * Exercise 6: sched_op(cmd, arg), called by do_sched_op below.
  *   SCHEDOP_yield:    nothing else runs until lab 5; return 0.
  *   SCHEDOP_block:    clear the guest's evtchn_upcall_mask (blocking with
  *                     events masked would sleep forever); if event_pending,
@@ -45,7 +45,7 @@ static void idle_until_woken(struct vcpu *v)
  *                     domain_shutdown (the summary prints the reason).
  *   other:            -ENOSYS.
  */
-static long do_sched_op(unsigned long cmd, unsigned long arg)
+static long sched_op(unsigned long cmd, unsigned long arg)
 {
     struct vcpu *v = current;
     //@ begin lab3 ex6: sched_op
@@ -83,5 +83,21 @@ static long do_sched_op(unsigned long cmd, unsigned long arg)
     //@ }
     //@ return -ENOSYS;
     //@ end
+}
+/*
+ * Given: the hypercall.  Whatever sched_op did, a domain that is returned
+ * to must not still be marked blocked: lab 5's scheduler would never pick
+ * it again.  (block that marks the domain blocked and *then* finds an
+ * event pending returns in that state.)
+ */
+static long do_sched_op(unsigned long cmd, unsigned long arg)
+{
+    long rc = sched_op(cmd, arg);
+    struct domain *d = current->domain;
+
+    if (d->state == DOMSTATE_blocked)
+        domain_crash(d, "sched_op %lu returned with the domain still marked blocked "
+                     "(check for a pending event before marking it blocked)", cmd);
+    return rc;
 }
 REGISTER_HYPERCALL(__HYPERVISOR_sched_op, 3, do_sched_op);

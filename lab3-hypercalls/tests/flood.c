@@ -5,7 +5,7 @@
  * interrupt is already waiting when the guest's upcall returns, for ever:
  * nothing else ever runs again.  The hypervisor must refuse any period
  * below DEBUG_VIRQ_MIN_PERIOD (public/event_channel.h), and at that period
- * the guest must still get work done between events.  Exercises: 2, 3.
+ * the guest must still get work done between events.  Exercises: 1, 2, 3.
  */
 #include <guest/events.h>
 

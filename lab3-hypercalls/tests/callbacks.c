@@ -8,6 +8,7 @@
 #include <guest/events.h>
 
 #define HOLE 0xFC100000UL
+#define RING0_CS 0xe008 /* the hypervisor's __HYPERVISOR_CS (hv/desc.h) */
 
 void wrong_entry(void);
 void probe_entry(void);
@@ -72,8 +73,8 @@ int main(void)
     report("no_callback alive=1 upcall_pending=%u", vcpu0()->evtchn_upcall_pending);
     vcpu0()->evtchn_upcall_mask = 1;
 
-    report("ring0=%ld", HYPERVISOR_set_callbacks(0x0808, ev, K, fs));
-    report("ring0_failsafe=%ld", HYPERVISOR_set_callbacks(K, ev, 0x0808, fs));
+    report("ring0=%ld", HYPERVISOR_set_callbacks(RING0_CS, ev, K, fs));
+    report("ring0_failsafe=%ld", HYPERVISOR_set_callbacks(K, ev, RING0_CS, fs));
     report("ring3=%ld", HYPERVISOR_set_callbacks(FLAT_USER_CS, ev, K, fs));
     report("ring3_failsafe=%ld", HYPERVISOR_set_callbacks(K, ev, FLAT_USER_CS, fs));
     report("data_selector=%ld", HYPERVISOR_set_callbacks(FLAT_KERNEL_DS, ev, K, fs));
@@ -86,7 +87,7 @@ int main(void)
     report("refused_failsafe_hole=%ld",
            HYPERVISOR_set_callbacks(K, (unsigned long)wrong_callback, K, HOLE));
     report("refused_failsafe_ring0=%ld",
-           HYPERVISOR_set_callbacks(K, (unsigned long)wrong_callback, 0x0808, fs));
+           HYPERVISOR_set_callbacks(K, (unsigned long)wrong_callback, RING0_CS, fs));
     report("refused_failsafe_ring3=%ld",
            HYPERVISOR_set_callbacks(K, (unsigned long)wrong_callback, FLAT_USER_CS, fs));
     hits = 0;

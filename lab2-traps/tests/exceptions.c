@@ -26,7 +26,7 @@ struct fault_case {
 #define LABELS(n) extern char n[], n##_end[];
 LABELS(k_de) LABELS(k_bp) LABELS(k_of) LABELS(k_ud) LABELS(k_gp) LABELS(k_pf)
 LABELS(u_de) LABELS(u_bp) LABELS(u_of) LABELS(u_ud) LABELS(u_gp) LABELS(u_pf)
-LABELS(u_pfp)
+LABELS(u_pfp) LABELS(k_int81) LABELS(k_int14) LABELS(k_tf) LABELS(u_int81) LABELS(u_int14)
 
 static struct fault_case cases[] = {
     { "ring1.de", 0, 0, 0, 0, k_de, k_de_end, 0, {0}, 0 },
@@ -42,6 +42,18 @@ static struct fault_case cases[] = {
     { "ring3.gp", 13, (0x40 << 3) | 2, 0, 0, u_gp, u_gp_end, 0, {0}, 0 },
     { "ring3.pf", 14, 0x4, 0, 0xB0000004, u_pf, u_pf_end, 0, {0}, 0 },
     { "ring3.pf_present", 14, 0x5, 0, GUEST_VIRT_BASE, u_pfp, u_pfp_end, 0, {0}, 0 },
+    /*
+     * `int n` through the hypervisor: its gate for n is DPL 0, so the CPU
+     * raises #GP (error n << 3 | 2) and the hypervisor delivers vector n
+     * after the instruction only if the guest's trap table lets the ring
+     * use it: 0x81 is DPL 3, 14 (#PF) DPL 0, which stays a #GP.
+     */
+    { "ring1.int81", 0x81, 0, 1, 0, k_int81, k_int81_end, 0, {0}, 0 },
+    { "ring1.int14", 13, (14 << 3) | 2, 0, 0, k_int14, k_int14_end, 0, {0}, 0 },
+    /* #UD with EFLAGS.TF set: a gate clears TF, so no #DB in the handler. */
+    { "ring1.ud_tf", 6, 0, 0, 0, k_tf, k_tf_end, 0, {0}, 0 },
+    { "ring3.int81", 0x81, 0, 1, 0, u_int81, u_int81_end, 0, {0}, 0 },
+    { "ring3.int14", 13, (14 << 3) | 2, 0, 0, u_int14, u_int14_end, 0, {0}, 0 },
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -57,6 +69,7 @@ static void record_and_skip(struct trap_frame *f)
             if (f->vector == 14)
                 c->got_cr2 = guest_cr2();
             f->eip = (uint32_t)(unsigned long)c->end;
+            f->eflags &= ~0x100u; /* resume without TF (ring1.ud_tf set it) */
             return;
         }
     }
@@ -77,6 +90,10 @@ static void kernel_faults(void)
         ".globl k_ud, k_ud_end\nk_ud: ud2\nk_ud_end:\n"
         ".globl k_gp, k_gp_end\nk_gp: int $0x40\nk_gp_end:\n"
         ".globl k_pf, k_pf_end\nk_pf: movl %%eax, 0xB0000000\nk_pf_end:\n"
+        ".globl k_int81, k_int81_end\nk_int81: int $0x81\nk_int81_end:\n"
+        ".globl k_int14, k_int14_end\nk_int14: int $0x0e\nk_int14_end:\n"
+        "pushfl; orl $0x100, (%%esp); popfl\n"
+        ".globl k_tf, k_tf_end\nk_tf: ud2\nk_tf_end:\n"
         : : : "eax", "ecx", "edx", "memory", "cc");
 }
 
@@ -93,6 +110,8 @@ USER_FN static void user_faults(void)
         ".globl u_gp, u_gp_end\nu_gp: int $0x40\nu_gp_end:\n"
         ".globl u_pf, u_pf_end\nu_pf: movl 0xB0000004, %%eax\nu_pf_end:\n"
         ".globl u_pfp, u_pfp_end\nu_pfp: movl 0xC0000000, %%eax\nu_pfp_end:\n"
+        ".globl u_int81, u_int81_end\nu_int81: int $0x81\nu_int81_end:\n"
+        ".globl u_int14, u_int14_end\nu_int14: int $0x0e\nu_int14_end:\n"
         : : : "eax", "ecx", "edx", "memory", "cc");
     user_syscall3(SYS_exit, 0, 0, 0);
 }
@@ -118,6 +137,7 @@ int main(void)
     for (i = 0; i < 20; i++)
         set_trap_callback(i, record_and_skip);
     set_trap_callback(SYSCALL_VECTOR, sys_exit);
+    set_trap_callback(SYSCALL_VECTOR_SLOW, record_and_skip);
 
     kernel_faults();
     if (make_user_pages() < 0) {

@@ -23,7 +23,7 @@ struct trap_frame last_trap;
 unsigned long nr_guest_traps;
 long fast_trap_status = -1;
 /* The kernel stack for traps from ring 3 (stack_switch). */
-static uint8_t trap_stack[8192] __attribute__((aligned(16)));
+uint8_t trap_stack[TRAP_STACK_SIZE] __attribute__((aligned(16)));
 
 void set_trap_callback(unsigned int vector, trap_callback_t fn)
 {

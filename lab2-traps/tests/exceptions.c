@@ -21,6 +21,7 @@ struct fault_case {
     int seen;
     struct trap_frame got;
     unsigned long got_cr2;
+    unsigned long frame_at;  /* where the handler found the frame          */
 };
 
 #define LABELS(n) extern char n[], n##_end[];
@@ -29,31 +30,31 @@ LABELS(u_de) LABELS(u_bp) LABELS(u_of) LABELS(u_ud) LABELS(u_gp) LABELS(u_pf)
 LABELS(u_pfp) LABELS(k_int81) LABELS(k_int14) LABELS(k_tf) LABELS(u_int81) LABELS(u_int14)
 
 static struct fault_case cases[] = {
-    { "ring1.de", 0, 0, 0, 0, k_de, k_de_end, 0, {0}, 0 },
-    { "ring1.bp", 3, 0, 1, 0, k_bp, k_bp_end, 0, {0}, 0 },
-    { "ring1.of", 4, 0, 1, 0, k_of, k_of_end, 0, {0}, 0 },
-    { "ring1.ud", 6, 0, 0, 0, k_ud, k_ud_end, 0, {0}, 0 },
-    { "ring1.gp", 13, (0x40 << 3) | 2, 0, 0, k_gp, k_gp_end, 0, {0}, 0 },
-    { "ring1.pf", 14, 0x2, 0, 0xB0000000, k_pf, k_pf_end, 0, {0}, 0 },
-    { "ring3.de", 0, 0, 0, 0, u_de, u_de_end, 0, {0}, 0 },
-    { "ring3.bp", 3, 0, 1, 0, u_bp, u_bp_end, 0, {0}, 0 },
-    { "ring3.of", 4, 0, 1, 0, u_of, u_of_end, 0, {0}, 0 },
-    { "ring3.ud", 6, 0, 0, 0, u_ud, u_ud_end, 0, {0}, 0 },
-    { "ring3.gp", 13, (0x40 << 3) | 2, 0, 0, u_gp, u_gp_end, 0, {0}, 0 },
-    { "ring3.pf", 14, 0x4, 0, 0xB0000004, u_pf, u_pf_end, 0, {0}, 0 },
-    { "ring3.pf_present", 14, 0x5, 0, GUEST_VIRT_BASE, u_pfp, u_pfp_end, 0, {0}, 0 },
+    { "ring1.de", 0, 0, 0, 0, k_de, k_de_end, 0, {0}, 0, 0 },
+    { "ring1.bp", 3, 0, 1, 0, k_bp, k_bp_end, 0, {0}, 0, 0 },
+    { "ring1.of", 4, 0, 1, 0, k_of, k_of_end, 0, {0}, 0, 0 },
+    { "ring1.ud", 6, 0, 0, 0, k_ud, k_ud_end, 0, {0}, 0, 0 },
+    { "ring1.gp", 13, (0x40 << 3) | 2, 0, 0, k_gp, k_gp_end, 0, {0}, 0, 0 },
+    { "ring1.pf", 14, 0x2, 0, 0xB0000000, k_pf, k_pf_end, 0, {0}, 0, 0 },
+    { "ring3.de", 0, 0, 0, 0, u_de, u_de_end, 0, {0}, 0, 0 },
+    { "ring3.bp", 3, 0, 1, 0, u_bp, u_bp_end, 0, {0}, 0, 0 },
+    { "ring3.of", 4, 0, 1, 0, u_of, u_of_end, 0, {0}, 0, 0 },
+    { "ring3.ud", 6, 0, 0, 0, u_ud, u_ud_end, 0, {0}, 0, 0 },
+    { "ring3.gp", 13, (0x40 << 3) | 2, 0, 0, u_gp, u_gp_end, 0, {0}, 0, 0 },
+    { "ring3.pf", 14, 0x4, 0, 0xB0000004, u_pf, u_pf_end, 0, {0}, 0, 0 },
+    { "ring3.pf_present", 14, 0x5, 0, GUEST_VIRT_BASE, u_pfp, u_pfp_end, 0, {0}, 0, 0 },
     /*
      * `int n` through the hypervisor: its gate for n is DPL 0, so the CPU
      * raises #GP (error n << 3 | 2) and the hypervisor delivers vector n
      * after the instruction only if the guest's trap table lets the ring
      * use it: 0x81 is DPL 3, 14 (#PF) DPL 0, which stays a #GP.
      */
-    { "ring1.int81", 0x81, 0, 1, 0, k_int81, k_int81_end, 0, {0}, 0 },
-    { "ring1.int14", 13, (14 << 3) | 2, 0, 0, k_int14, k_int14_end, 0, {0}, 0 },
+    { "ring1.int81", 0x81, 0, 1, 0, k_int81, k_int81_end, 0, {0}, 0, 0 },
+    { "ring1.int14", 13, (14 << 3) | 2, 0, 0, k_int14, k_int14_end, 0, {0}, 0, 0 },
     /* #UD with EFLAGS.TF set: a gate clears TF, so no #DB in the handler. */
-    { "ring1.ud_tf", 6, 0, 0, 0, k_tf, k_tf_end, 0, {0}, 0 },
-    { "ring3.int81", 0x81, 0, 1, 0, u_int81, u_int81_end, 0, {0}, 0 },
-    { "ring3.int14", 13, (14 << 3) | 2, 0, 0, u_int14, u_int14_end, 0, {0}, 0 },
+    { "ring1.ud_tf", 6, 0, 0, 0, k_tf, k_tf_end, 0, {0}, 0, 0 },
+    { "ring3.int81", 0x81, 0, 1, 0, u_int81, u_int81_end, 0, {0}, 0, 0 },
+    { "ring3.int14", 13, (14 << 3) | 2, 0, 0, u_int14, u_int14_end, 0, {0}, 0, 0 },
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -66,6 +67,7 @@ static void record_and_skip(struct trap_frame *f)
         if (f->eip == where && f->vector == c->vector) {
             c->seen++;
             c->got = *f;
+            c->frame_at = (unsigned long)f;
             if (f->vector == 14)
                 c->got_cr2 = guest_cr2();
             f->eip = (uint32_t)(unsigned long)c->end;
@@ -151,14 +153,18 @@ int main(void)
         const struct fault_case *c = &cases[i];
         unsigned long want_eip = (unsigned long)(c->is_trap ? c->end : c->at);
         int ring = c->name[4] == '1' ? 1 : 3;
-        report("%s seen=%d vector=%u error=%#x eip=%s ring=%u%s%s", c->name, c->seen,
+        int on_kstack = c->frame_at >= (unsigned long)trap_stack &&
+                        c->frame_at < (unsigned long)trap_stack + TRAP_STACK_SIZE;
+        report("%s seen=%d vector=%u error=%#x eip=%s ring=%u%s%s%s", c->name, c->seen,
                c->got.vector, c->got.error_code,
                c->got.eip == want_eip ? "ok" : "wrong", c->got.cs & 3,
                c->vector == 14 ? (c->got_cr2 == c->cr2 ? " cr2=ok" : " cr2=wrong") : "",
                ring == 3 ? ((c->got.ss & 3) == 3 && c->got.esp > (unsigned long)user_stack &&
                                     c->got.esp <= (unsigned long)user_stack + sizeof(user_stack)
                                 ? " user_esp=ok" : " user_esp=wrong")
-                         : "");
+                         : "",
+               /* from ring 3 the frame must be on the stack_switch stack */
+               ring == 3 ? (on_kstack ? " kernel_stack=ok" : " kernel_stack=wrong") : "");
         (void)c->error;
     }
     return 0;

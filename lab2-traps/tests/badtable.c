@@ -7,7 +7,7 @@
  */
 #include <guest/traps.h>
 
-extern char guest_trap_3[], guest_trap_4[];
+extern char guest_trap_3[], guest_trap_4[], guest_trap_14[];
 static trap_info_t big[300];
 static volatile int int3_seen, wrong_handler;
 
@@ -65,6 +65,18 @@ int main(void)
     report("stack_switch_code_selector=%ld", HYPERVISOR_stack_switch(FLAT_KERNEL_CS, 0xC0001000UL));
     /* Frames are pushed below esp: the very top of guest memory is legal. */
     report("stack_switch_top=%ld", HYPERVISOR_stack_switch(FLAT_KERNEL_SS, 0xFC000000UL));
+    /*
+     * set_fast_trap needs a handler for the vector: give the reserved
+     * vectors one, so that only their being reserved can refuse them.
+     */
+    {
+        trap_info_t h[5] = { { 14, 0, FLAT_KERNEL_CS, (unsigned long)guest_trap_14 },
+                             { 0x20, 3, FLAT_KERNEL_CS, (unsigned long)guest_trap_3 },
+                             { 0x2F, 3, FLAT_KERNEL_CS, (unsigned long)guest_trap_3 },
+                             { 0x82, 3, FLAT_KERNEL_CS, (unsigned long)guest_trap_3 },
+                             { 0, 0, 0, 0 } };
+        report("handlers_for_reserved_vectors=%ld", HYPERVISOR_set_trap_table(h));
+    }
     report("fast_trap_hypercall_vector=%ld", HYPERVISOR_set_fast_trap(0x82));
     report("fast_trap_exception_vector=%ld", HYPERVISOR_set_fast_trap(14));
     report("fast_trap_irq_vector=%ld", HYPERVISOR_set_fast_trap(0x20));

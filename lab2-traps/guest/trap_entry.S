@@ -45,6 +45,7 @@ STUB_ERR(17)
 STUB(18)
 STUB(19)
 STUB(128)
+STUB(129)
 
 guest_trap_common:
         pushal                          /* eax..edi, see struct trap_frame */

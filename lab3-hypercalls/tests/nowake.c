@@ -25,7 +25,7 @@ int main(void)
         mask_evtchn((evtchn_port_t)port);
     }
     report("armed=%ld", HYPERVISOR_debug_virq(0xFFFFFFFFUL, 0xFFFF));
-    HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+    HYPERVISOR_sched_op(SCHEDOP_block, 0);
     report("woke=1");
     return 0;
 }

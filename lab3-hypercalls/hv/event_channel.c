@@ -26,17 +26,17 @@ static int is_self(const struct domain *d, domid_t dom)
     return dom == DOMID_SELF || dom == d->domain_id;
 }
 
-/* A port that can be in use: 1 .. NR_EVENT_CHANNELS-1 (0 is never handed out). */
+/* A port that can be in use: 1 .. MAX_EVTCHNS-1 (0 is never handed out). */
 static int port_valid(unsigned int port)
 {
-    return port > 0 && port < NR_EVENT_CHANNELS;
+    return port > 0 && port < MAX_EVTCHNS;
 }
 
 /* The lowest free port, or -ENOSPC. */
 static long get_free_port(struct domain *d)
 {
     unsigned int port;
-    for (port = 1; port < NR_EVENT_CHANNELS; port++)
+    for (port = 1; port < MAX_EVTCHNS; port++)
         if (d->evtchn[port].state == ECS_FREE)
             return port;
     return -ENOSPC;
@@ -107,7 +107,7 @@ static long evtchn_send(struct domain *d, unsigned int port)
 
 /*
  * status: the port's state (EVTCHNSTAT_*), vcpu 0, and its binding (the
- * peer, or the VIRQ).  Any port below NR_EVENT_CHANNELS may be asked
+ * peer, or the VIRQ).  Any port below MAX_EVTCHNS may be asked
  * about, port 0 too (it is closed).
  */
 static long evtchn_status(struct domain *d, struct evtchn_status *s)

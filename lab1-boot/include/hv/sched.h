@@ -23,7 +23,11 @@ struct trap_bounce_info {
     unsigned long address; /* handler's entry point                     */
 };
 
-/* lab 3: one event channel port (NR_EVENT_CHANNELS: public/xen.h). */
+/*
+ * lab 3: one event channel port.  A domain has MAX_EVTCHNS of them; the
+ * ABI's bitmaps have room for NR_EVENT_CHANNELS (public/xen.h), as in Xen.
+ */
+#define MAX_EVTCHNS 64
 struct evtchn {
     uint8_t state;         /* ECS_* (lab 3)                                  */
     uint8_t notify_vcpu;
@@ -102,7 +106,7 @@ struct domain {
     struct vcpu *vcpu;          /* lab 1: its one virtual CPU                */
 
     /* lab 3: event channels */
-    struct evtchn evtchn[NR_EVENT_CHANNELS];
+    struct evtchn evtchn[MAX_EVTCHNS];
 
     /* lab 6: control and isolation */
     int is_privileged;          /* domain 0                                   */

@@ -177,12 +177,12 @@ struct arch_shared_info {
 };
 
 /*
- * lab 3: the number of event-channel ports a domain has; valid ports are
- * 1 .. NR_EVENT_CHANNELS-1 (0 is never handed out).  Xen defines it here
- * too, as the size of the bitmaps below (1024 on x86_32); Parakeet gives a
- * domain only the first 64, so the rest of each bitmap is never used.
+ * lab 3: event-channel ports the ABI has room for: one bit each in the
+ * bitmaps below (1024 on x86_32, as in Xen).  A Parakeet domain gets only
+ * the first MAX_EVTCHNS (64, hv/sched.h) of them, ports 1..63 usable; the
+ * rest of each bitmap is never used.
  */
-#define NR_EVENT_CHANNELS 64
+#define NR_EVENT_CHANNELS (sizeof(unsigned long) * sizeof(unsigned long) * 64)
 
 struct shared_info {
     struct vcpu_info vcpu_info[MAX_VIRT_CPUS];

@@ -13,7 +13,7 @@
 
 #include <public/xen.h>
 
-typedef uint32_t evtchn_port_t; /* 1 .. NR_EVENT_CHANNELS-1 (public/xen.h) */
+typedef uint32_t evtchn_port_t; /* below NR_EVENT_CHANNELS (public/xen.h) */
 
 #define EVTCHNOP_bind_interdomain 0
 #define EVTCHNOP_bind_virq 1

@@ -59,7 +59,7 @@ long evtchn_unmask(struct domain *d, unsigned int port)
 {
     struct shared_info *s = d->shared_info;
     //@ begin lab3 ex4: virtual interrupt flag
-    if (port >= NR_EVENT_CHANNELS)
+    if (port >= MAX_EVTCHNS)
         return -EINVAL;
     if (test_and_clear_bit(port, s->evtchn_mask) && test_bit(port, s->evtchn_pending) &&
         !test_and_set_bit(port / 32, &s->vcpu_info[0].evtchn_pending_sel))

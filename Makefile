@@ -64,7 +64,7 @@ PYTHON ?= python3
 CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
   -ffreestanding -fno-pic -fno-pie -fno-stack-protector -nostdlib \
   -fno-omit-frame-pointer -fno-strict-aliasing -fno-asynchronous-unwind-tables \
-  -mgeneral-regs-only -Wall -Wextra -Werror -Wno-unused-parameter \
+  -mgeneral-regs-only -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
   -MMD -MP $(foreach d,$(LAB_DIRS),-I$(d)/include)
 ASFLAGS := -m32 -fno-pic -fno-pie -D__ASSEMBLER__ -Wa,--noexecstack -MMD -MP \
   $(foreach d,$(LAB_DIRS),-I$(d)/include)

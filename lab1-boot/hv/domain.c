@@ -16,6 +16,7 @@
 #include <hv/desc.h>
 #include <hv/domain.h>
 #include <hv/elf.h>
+#include <hv/init.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/multiboot.h>
@@ -29,7 +30,6 @@ static unsigned int next_module;
 
 extern char hv_stack_top[];
 void reset_stack_and_call(void (*fn)(void)) __noreturn;
-int integrity_check(void);
 
 /* ---- the p2m table: a domain's PFN -> MFN, kept in hypervisor frames ---- */
 

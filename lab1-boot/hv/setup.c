@@ -23,11 +23,6 @@
 struct boot_info boot_info;
 
 extern char _start[], _end[];
-void console_init(void);
-void init_idt(void);
-void run_selftests(void);
-void start_domains(void) __noreturn;
-void integrity_init(void);
 
 /* Copy a C string from a physical address the boot loader gave us. */
 static void copy_boot_string(char *dst, size_t size, uint32_t pa)

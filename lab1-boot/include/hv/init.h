@@ -8,11 +8,19 @@
 #ifndef HV_INIT_H
 #define HV_INIT_H
 
+#include <stdint.h>
+
 typedef void (*initcall_t)(void);
 
 #define __initcall(fn) \
     static initcall_t __initcall_##fn __attribute__((used, section(".initcall"))) = fn
 
 void do_initcalls(void);
+
+/* Start-up, in the order setup.c calls them (lab 1, given). */
+void start_hypervisor(uint32_t magic, uint32_t mbi_pa); /* from boot.S */
+void integrity_init(void);  /* hv/selftest.c: checksum text and rodata */
+int integrity_check(void);  /* hv/selftest.c: 0 when unchanged */
+void run_selftests(void);   /* hv/selftest.c: the selftest= option */
 
 #endif /* HV_INIT_H */

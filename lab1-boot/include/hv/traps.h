@@ -54,6 +54,8 @@ struct trap_handler_entry {
         __attribute__((used, section(".trap_handlers"))) = { (vec), (labno), (fn) }
 
 void trap_dispatch(struct cpu_user_regs *regs);
+/* Fill the IDT with the entry stubs (hv/entry.S) and load it. */
+void init_idt(void);
 
 /*
  * Hooks: weak defaults in hv/traps.c that a later lab overrides.

@@ -97,6 +97,22 @@ GUESTS := $(patsubst %.c,$(BUILD)/guests/%.elf,$(notdir $(TEST_SRCS)))
 HV := $(BUILD)/hv.elf
 LIBGUEST := $(BUILD)/libguest.a
 
+# ---------------------------------------------------------------- layering
+# (hv/hooks.h, docs/architecture.md)  Every file is compiled with
+# -DPARAKEET_LAB=N, N read from the labN-* directory it comes from
+# (labN-*/..., solutions/labN-*/... or SKEL_DIR/labN-*/...), so a table
+# entry records its lab without anyone typing the number.
+lab_of_path = $(call labnum,$(lastword $(filter lab%,$(subst /, ,$(1)))))
+lab_define = $(if $(call lab_of_path,$(1)),-DPARAKEET_LAB=$(call lab_of_path,$(1)))
+
+# make tables: every hypercall, trap vector, option, initcall, switch hook
+# and weak hook of this build with the lab it came from (tools/tables.py
+# boots hv.elf with the option `tables` and reads the objects with nm).
+tables: build
+	$(Q)$(PYTHON) tools/tables.py --build $(BUILD) --lab $(LAB) --nm $(TOOLPREFIX)nm \
+	  --hv-objs "$(HV_OBJS)" --guest-objs "$(GUEST_OBJS)" $(if $(CHECK),--check)
+.PHONY: tables
+
 # ---------------------------------------------------------------- targets
 .PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
         skeletons check-skeletons check-exercises doctor deps unit gradescope
@@ -114,6 +130,7 @@ help:
 	@echo "  make bochs            boot the same guests in Bochs (it enforces segment limits)"
 	@echo "  make grade            grade labs 1..LAB against lab LAB's build"
 	@echo "  make unit             host-side unit tests (ELF checks, formatting)"
+	@echo "  make tables           every hypercall, trap vector and hook of lab LAB with the lab it came from"
 	@echo "  make skeletons        regenerate every skeleton from solutions/"
 	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
 	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
@@ -145,12 +162,12 @@ build: $(HV) $(GUESTS) lab-extras
 $(BUILD)/obj/%.o: %.c | toolchain
 	@mkdir -p $(@D)
 	@$(call say,CC,$<)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(call lab_define,$<) -c $< -o $@
 
 $(BUILD)/obj/%.o: %.S | toolchain
 	@mkdir -p $(@D)
 	@$(call say,AS,$<)
-	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ASFLAGS) $(call lab_define,$<) -c $< -o $@
 
 $(HV): $(HV_OBJS) $(HV_LDS)
 	@$(call say,LD,$@)
@@ -179,7 +196,7 @@ vpath %.c $(foreach d,$(LAB_DIRS),$(d)/tests)
 $(BUILD)/obj/tests/%.o: %.c | toolchain
 	@mkdir -p $(@D)
 	@$(call say,CC,$<)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(call lab_define,$<) -c $< -o $@
 
 # A lab may add build rules for extra modules in tests/*.mk; they add
 # their outputs to LAB_EXTRAS.

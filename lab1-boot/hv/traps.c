@@ -58,23 +58,61 @@ void set_gate(unsigned int vector, int type, int dpl, void *handler)
     g->type_attr = 0x80 | (dpl << 5) | type; /* present | DPL | type */
 }
 
+extern const struct trap_handler_entry __trap_handlers_start[],
+    __trap_handlers_end[];
+static const struct trap_handler_entry *trap_entries[NR_VECTORS];
+
 /* Collect the registered handlers; for a vector registered twice the
- * higher lab's entry wins. */
+ * higher lab's entry wins (hv/hooks.h), and twice by one lab is a bug. */
 static void build_trap_handler_table(void)
 {
-    extern const struct trap_handler_entry __trap_handlers_start[],
-        __trap_handlers_end[];
-    static unsigned int lab_of[NR_VECTORS];
-    const struct trap_handler_entry *e;
+    const struct trap_handler_entry *e, *old;
 
     for (e = __trap_handlers_start; e < __trap_handlers_end; e++) {
         if (e->vector >= NR_VECTORS)
-            panic("trap handler for vector %u: no such vector", e->vector);
-        if (!trap_handlers[e->vector] || e->lab >= lab_of[e->vector]) {
+            panic("trap handler %s (%s) for vector %u: no such vector",
+                  e->origin.name, e->origin.file, e->vector);
+        old = trap_entries[e->vector];
+        if (old && old->origin.lab == e->origin.lab)
+            panic("vector %u has two handlers from lab %u: %s (%s) and %s (%s)",
+                  e->vector, e->origin.lab, old->origin.name, old->origin.file,
+                  e->origin.name, e->origin.file);
+        if (!old || e->origin.lab > old->origin.lab) {
+            trap_entries[e->vector] = e;
             trap_handlers[e->vector] = e->handler;
-            lab_of[e->vector] = e->lab;
         }
     }
+}
+
+/* The `tables` option: "vector V (NAME): FN lab N (FILE)" per registered
+ * vector, then each entry a higher lab replaced. */
+void print_trap_table(void)
+{
+    const struct trap_handler_entry *e;
+    unsigned int v;
+
+    for (v = 0; v < NR_VECTORS; v++) {
+        e = trap_entries[v];
+        if (!e)
+            continue;
+        printk("  vector %#04x (%s): %s lab %u (%s)\n", v, trap_name(v),
+               e->origin.name, e->origin.lab, e->origin.file);
+        result("table vector nr=%u fn=%s lab=%u", v, e->origin.name,
+               e->origin.lab);
+    }
+    for (e = __trap_handlers_start; e < __trap_handlers_end; e++)
+        if (trap_entries[e->vector] != e) {
+            printk("  vector %#04x: %s lab %u (%s) replaced by lab %u\n",
+                   e->vector, e->origin.name, e->origin.lab, e->origin.file,
+                   trap_entries[e->vector]->origin.lab);
+            result("table vector-replaced nr=%u fn=%s lab=%u", e->vector,
+                   e->origin.name, e->origin.lab);
+        }
+    /* What trap_dispatch() does with every vector nobody registered. */
+    printk("  vector %#04x (hypercall): do_hypercall lab 1 (built into "
+           "trap_dispatch)\n", HYPERCALL_VECTOR);
+    printk("  other vectors: from a guest, the weak hook do_guest_trap; from "
+           "the hypervisor, the exception table or fatal_trap\n");
 }
 
 void init_idt(void)

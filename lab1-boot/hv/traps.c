@@ -11,6 +11,7 @@
  *     destroys the domain; lab 2 replaces that with bouncing it back into
  *     the guest's own handler.
  */
+#include <common/x86_traps.h>
 #include <hv/desc.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
@@ -41,9 +42,10 @@ const char *trap_name(unsigned int vector)
     return "software interrupt";
 }
 
+/* The one list, shared with both entry.S files: common/x86_traps.h. */
 int trap_has_error_code(unsigned int vector)
 {
-    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
+    return X86_TRAP_HAS_ERRCODE(vector);
 }
 
 void set_gate(unsigned int vector, int type, int dpl, void *handler)
@@ -131,11 +133,11 @@ void init_idt(void)
      * Interrupt gates: the hypervisor always runs with interrupts off.
      */
     for (v = 0; v < NR_VECTORS; v++)
-        set_gate(v, GATE_INTERRUPT, 0, trap_stubs_start + 16 * v);
-    set_gate(TRAP_int3, GATE_INTERRUPT, 3, trap_stubs_start + 16 * TRAP_int3);
-    set_gate(TRAP_overflow, GATE_INTERRUPT, 3, trap_stubs_start + 16 * TRAP_overflow);
+        set_gate(v, GATE_INTERRUPT, 0, trap_stubs_start + TRAP_STUB_SIZE * v);
+    set_gate(TRAP_int3, GATE_INTERRUPT, 3, trap_stubs_start + TRAP_STUB_SIZE * TRAP_int3);
+    set_gate(TRAP_overflow, GATE_INTERRUPT, 3, trap_stubs_start + TRAP_STUB_SIZE * TRAP_overflow);
     set_gate(HYPERCALL_VECTOR, GATE_INTERRUPT, 1,
-             trap_stubs_start + 16 * HYPERCALL_VECTOR);
+             trap_stubs_start + TRAP_STUB_SIZE * HYPERCALL_VECTOR);
 
     __asm__ volatile("lidt %0" : : "m"(idtr));
     build_trap_handler_table();

@@ -85,7 +85,7 @@ def boot_tables(build, timeout):
     hv = os.path.abspath(os.path.join(build, "hv.elf"))
     with tempfile.TemporaryDirectory() as tmp:
         con, res = os.path.join(tmp, "console.txt"), os.path.join(tmp, "result.txt")
-        argv = ["qemu-system-i386", "-accel", "tcg", "-m", "32", "-display", "none",
+        argv = ["qemu-system-i386", "-nodefaults", "-accel", "tcg", "-m", "32", "-display", "none",
                 "-no-reboot", "-kernel", hv, "-append", "tables",
                 "-serial", "file:" + con, "-serial", "file:" + res,
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]

@@ -11,14 +11,16 @@
  * 1. Tables: entries that REGISTER_* macros put in a linker section
  *    (hv/hv.ld gathers each between start/end symbols, read-only).
  *
- *    table               macro                      declared  rule
- *    ------------------  -------------------------  --------  ---------------
- *    .hypercalls         REGISTER_HYPERCALL(nr, fn)      lab 1  highest lab wins
- *    .trap_handlers      REGISTER_TRAP_HANDLER(v, fn)    lab 1  highest lab wins
- *    .domain_options     REGISTER_DOMAIN_OPTION(k, ..)   lab 1  unique key
- *    .initcall           __initcall(fn)                  lab 1  all run, link order
- *    .vcpu_switch_hooks  REGISTER_VCPU_SWITCH_HOOK(fn)   lab 1  all run, link order
- *    __ex_table          (assembly, hv/guest_access.c)   lab 1  one per instruction
+ *    section             macro                           rule
+ *    ------------------  ------------------------------  ------------------
+ *    .hypercalls         REGISTER_HYPERCALL(nr, fn)      highest lab wins
+ *    .trap_handlers      REGISTER_TRAP_HANDLER(vec, fn)  highest lab wins
+ *    .domain_options     REGISTER_DOMAIN_OPTION(k,fn,h)  unique key
+ *    .initcall           __initcall(fn)                  all run, link order
+ *    .vcpu_switch_hooks  REGISTER_VCPU_SWITCH_HOOK(fn)   all run, link order
+ *    __ex_table          (asm in hv/guest_access.c)      one per instruction
+ *
+ *    Every table is declared by lab 1 (here and in hv/hv.ld).
  *
  *    "Highest lab wins": lab 3's full sched_op replaces lab 1's
  *    shutdown-only one.  Two entries for the same number or vector from
@@ -34,13 +36,13 @@
  *    takes that one.  At most one strong definition may exist - two are a
  *    link error ("multiple definition").
  *
- *    hook                 declared in       weak default in          replaced by
- *    -------------------  ----------------  -----------------------  -----------
- *    do_guest_trap        hv/traps.h        lab 1 hv/traps.c         lab 2 hv/trap_policy.c
- *    test_all_events      hv/traps.h        lab 1 hv/traps.c         lab 3 hv/upcall.c
- *    schedule             hv/sched.h        lab 1 hv/domain.c        (lab 5)
- *    start_domains        hv/sched.h        lab 1 hv/domain.c        (lab 5)
- *    event_source_armed   hv/event.h        lab 3 hv/debug_virq.c    (lab 5)
+ *    hook                declared in  weak default in       replaced by
+ *    ------------------  -----------  --------------------  ---------------
+ *    do_guest_trap       hv/traps.h   lab 1 hv/traps.c      lab 2 trap_policy.c
+ *    test_all_events     hv/traps.h   lab 1 hv/traps.c      lab 3 upcall.c
+ *    schedule            hv/sched.h   lab 1 hv/domain.c     (lab 5)
+ *    start_domains       hv/sched.h   lab 1 hv/domain.c     (lab 5)
+ *    event_source_armed  hv/event.h   lab 3 debug_virq.c    (lab 5)
  *
  * The lab an entry belongs to is never typed by hand: the Makefile
  * compiles every file with -DPARAKEET_LAB=N, N taken from the labN-...

@@ -94,6 +94,8 @@ def boot_tables(build, timeout):
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:  # run() has killed QEMU
             pass
+        except FileNotFoundError:
+            sys.exit("tables: qemu-system-i386 not found; `make deps` installs it")
         with open(res, errors="replace") as f:
             lines = f.read().splitlines()
         with open(con, errors="replace") as f:

@@ -96,10 +96,13 @@ def boot_tables(build, timeout):
             pass
         except FileNotFoundError:
             sys.exit("tables: qemu-system-i386 not found; `make deps` installs it")
-        with open(res, errors="replace") as f:
-            lines = f.read().splitlines()
-        with open(con, errors="replace") as f:
-            console = f.read().splitlines()
+        lines, console = [], []
+        if os.path.exists(res):
+            with open(res, errors="replace") as f:
+                lines = f.read().splitlines()
+        if os.path.exists(con):
+            with open(con, errors="replace") as f:
+                console = f.read().splitlines()
     return lines, console
 
 

@@ -145,14 +145,20 @@ def main(argv=None):
         for k, r in rows:
             if k == kind:
                 lab = r.get("lab", "?")
-                label = ("%-4s " % r[key]) if key else ""
+                value = r.get(key, "?") if key else ""
+                if kind == "vector" and value.isdigit():
+                    value = "%#04x" % int(value)
+                label = ("%-4s " % value) if key else ""
                 print("  %s%-28s lab %s  %s" % (label, r.get("fn", "?"), lab,
                                                  src_of.get((kind, r.get("fn")), "")))
                 if "lab" not in r:
                     problems.append("%s %s: no lab" % (kind, r.get(key)))
             elif k == kind + "-replaced":
+                value = r.get(key, "?")
+                if kind == "vector" and value.isdigit():
+                    value = "%#04x" % int(value)
                 print("  %-4s %-28s lab %s  %s  (replaced by a higher lab)"
-                      % (r[key], r.get("fn"), r.get("lab"),
+                      % (value, r.get("fn"), r.get("lab"),
                          src_of.get((kind, r.get("fn")), "")))
 
     print("Lab %d tables, build %s (hv/hooks.h has the rules)" % (a.lab, a.build))

@@ -37,6 +37,16 @@ REF_LABS := $(strip \
   $(if $(findstring -,$(REF)),$(call seq,$(word 1,$(subst -, ,$(REF))),$(word 2,$(subst -, ,$(REF)))), \
   $(REF))))
 
+# A student release (make dist) has no solutions/: there REF= would quietly
+# build the student's own files under a -ref name, so it stops instead.
+HAVE_SOLUTIONS := $(wildcard solutions)
+FOLDED := $(shell sed -n 's/^solutions folded in: //p' RELEASE 2>/dev/null)
+ifneq ($(REF),)
+ifeq ($(HAVE_SOLUTIONS),)
+$(error REF=$(REF) needs solutions/, which a student release does not have$(if $(FOLDED), (this one already has labs $(FOLDED) solved: grade without REF=),; your instructor can ship a release with earlier labs solved: make dist REF=1-2))
+endif
+endif
+
 LAB_DIRS := $(foreach d,$(LAB_DIRS_ALL),$(if $(shell test $(call labnum,$(d)) -le $(LAB) && echo y),$(d)))
 BUILD := build/lab$(LAB)$(if $(REF),-ref$(REF))
 
@@ -105,7 +115,7 @@ all: build
 
 help:
 	@echo "Parakeet: a teaching hypervisor.  Targets:"
-	@echo "  make run              build the finished system (REF=all, lab $(MAX_LAB)) and boot its demo in QEMU"
+	@echo "  make run              build lab $(MAX_LAB) and boot its demo in QEMU: $(if $(HAVE_SOLUTIONS),the finished system (REF=all),your files (a release has no solutions))"
 	@echo "  make test             everything CI checks (installs missing tools first)"
 	@echo "  make build            build lab LAB into build/labN[-refSPEC]/"
 	@echo "  make qemu             boot lab LAB's guests (TEST=name, default the demo) in QEMU; Ctrl-A X quits"
@@ -119,7 +129,7 @@ help:
 	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
 	@echo "  make deps             install missing tools (apt-get) or print the command"
-	@echo "  make dist DEST=dir    a student release: everything but solutions/"
+	@echo "  make dist DEST=dir    a student release: everything but solutions/ (REF=1-2: those labs solved in it)"
 	@echo "  make gradescope       build/gradescope/autograder.zip for LAB (EMU, REF, HIDDEN; timeouts x2)"
 	@echo "  make clean            remove build/"
 	@echo "Variables:"
@@ -214,9 +224,13 @@ grade: build
 	  --jobs $(JOBS) --timeout-scale $(TIMEOUT_SCALE) --make-args "$(MAKE_ARGS_STR)" \
 	  $(if $(TESTS),--tests '$(TESTS)') $(if $(HIDDEN),--hidden $(HIDDEN))
 
+# In a student release there is no finished system to boot: it boots the
+# student's own files (the highest lab) and says so.
+RUN_REF := $(if $(HAVE_SOLUTIONS),all)
 run: deps
-	@$(MAKE) --no-print-directory build LAB=$(MAX_LAB) REF=all
-	$(PYTHON) grader/run.py --lab $(MAX_LAB) --build build/lab$(MAX_LAB)-refall --emu qemu
+	@$(MAKE) --no-print-directory build LAB=$(MAX_LAB) $(if $(RUN_REF),REF=$(RUN_REF))
+	@echo "run: booting $(if $(RUN_REF),the finished system (reference solutions$(comma) REF=all)$(comma) lab $(MAX_LAB),your files$(comma) lab $(MAX_LAB) (a student release has no reference solutions$(if $(FOLDED),; labs $(FOLDED) are solved in it)))"
+	$(PYTHON) grader/run.py --lab $(MAX_LAB) --build build/lab$(MAX_LAB)$(if $(RUN_REF),-ref$(RUN_REF)) --emu qemu
 
 test: deps
 	@bash tools/make-test
@@ -236,7 +250,7 @@ check-exercises:
 	@$(PYTHON) tools/check-exercises
 
 dist:
-	@bash tools/dist $(DEST)
+	@bash tools/dist $(if $(REF),--ref $(REF)) $(DEST)
 
 gradescope:
 	$(PYTHON) grader/gradescope.py --lab $(LAB) --emu $(EMU) $(if $(REF),--ref $(REF)) \

@@ -130,6 +130,9 @@ def failure_text(tr: TestResult, rec, make_args: str, stream=None) -> List[str]:
         out.append("  test: " + t.description)
     if v.expected:
         out.append("  expected: " + v.expected)
+    if v.nearest:
+        # The closest line the guest did print (same key, another value).
+        out.append("  got:      " + v.nearest[:200])
     for todo in v.todos:
         out.append("  " + p("unfinished exercise: " + todo, "todo"))
     if v.panic:

@@ -266,6 +266,11 @@ def main() -> int:
         # 1. Every kind, on every emulator, in one parallel grade.
         print("grading the kernels on %s" % " and ".join(emus))
         out = os.path.join(scratch, "out")
+        # A log from an earlier grade of another test must not survive.
+        os.makedirs(out)
+        stale = os.path.join(out, "lab1-gone-qemu.log")
+        with open(stale, "w") as f:
+            f.write("# an older build's run\n")
         r, secs = grade(scratch, out, ["--emu", a.emu])
         print("    (grade took %.1f s)" % secs)
         check(r.returncode != 0, "grade.py exits non-zero when tests fail")
@@ -273,6 +278,7 @@ def main() -> int:
         check(re.fullmatch(r"\d+ passed, \d+ failed", last) is not None,
               "the last line is `N passed, N failed`", last)
         check(last == "1 passed, 7 failed", "1 passed (good), 7 failed", last)
+        check(not os.path.exists(stale), "an earlier grade's logs are removed first")
         check("got:      selftest: value=41" in r.stdout,
               "a missing line's nearest miss is shown (got: ... value=41)")
         check("unfinished exercise: LAB 1 exercise 1 (frame allocator)" in r.stdout,

@@ -109,7 +109,7 @@ LIBGUEST := $(BUILD)/libguest.a
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
-        skeletons check-skeletons check-exercises doctor deps unit gradescope
+        skeletons check-skeletons check-exercises doctor deps unit gradescope handin
 
 all: build
 
@@ -130,6 +130,7 @@ help:
 	@echo "  make doctor           check the tools, explain each problem and its fix"
 	@echo "  make deps             install missing tools (apt-get) or print the command"
 	@echo "  make dist DEST=dir    a student release: everything but solutions/ (REF=1-2: those labs solved in it)"
+	@echo "  make handin           handin-labN.zip for LAB: labs 1..N's directories and answers-labN.md"
 	@echo "  make gradescope       build/gradescope/autograder.zip for LAB (EMU, REF, HIDDEN; timeouts x2)"
 	@echo "  make clean            remove build/"
 	@echo "Variables:"
@@ -251,6 +252,9 @@ check-exercises:
 
 dist:
 	@bash tools/dist $(if $(REF),--ref $(REF)) $(DEST)
+
+handin:
+	@$(PYTHON) tools/handin --lab $(LAB)
 
 gradescope:
 	$(PYTHON) grader/gradescope.py --lab $(LAB) --emu $(EMU) $(if $(REF),--ref $(REF)) \

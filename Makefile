@@ -102,6 +102,19 @@ HV_LDS := $(firstword $(wildcard $(foreach d,$(LAB_DIRS),$(d)/hv/hv.ld)))
 GUEST_LDS := $(firstword $(wildcard $(foreach d,$(LAB_DIRS),$(d)/guest/guest.ld)))
 
 TEST_SRCS := $(foreach d,$(LAB_DIRS),$(wildcard $(d)/tests/*.c))
+# An instructor's hidden tests may bring their own test guests: HIDDEN/*.c
+# (built for every lab) and HIDDEN/labN/*.c (built when N <= LAB, so they
+# may use lab N's headers), compiled against the guest library like the
+# lab's own and linked into the same guests/ directory.
+HIDDEN_SRCS := $(if $(HIDDEN),$(wildcard $(HIDDEN)/*.c) \
+  $(foreach d,$(LAB_DIRS),$(wildcard $(HIDDEN)/lab$(call labnum,$(d))/*.c)))
+ifneq ($(HIDDEN_SRCS),)
+HIDDEN_DUPS := $(shell printf '%s\n' $(notdir $(TEST_SRCS) $(HIDDEN_SRCS)) | sort | uniq -d)
+ifneq ($(HIDDEN_DUPS),)
+$(error HIDDEN=$(HIDDEN): test guest $(HIDDEN_DUPS) has the name of another guest; give it a new name)
+endif
+TEST_SRCS += $(HIDDEN_SRCS)
+endif
 GUESTS := $(patsubst %.c,$(BUILD)/guests/%.elf,$(notdir $(TEST_SRCS)))
 
 HV := $(BUILD)/hv.elf
@@ -140,7 +153,7 @@ help:
 	@echo "  EMU=qemu|bochs|both   emulators for make grade (default both)"
 	@echo "  TESTS=pattern  only grade tests matching (e.g. 'lab1/*' or hello)"
 	@echo "  JOBS=N         parallel grading runs (default: cores, $(JOBS))"
-	@echo "  HIDDEN=dir     extra test directory (an instructor's hidden tests)"
+	@echo "  HIDDEN=dir     extra test directory (an instructor's hidden tests: *.ini, and guests *.c, labN/*.c)"
 	@echo "  TIMEOUT_SCALE=x  multiply every test timeout (slow machines)"
 	@echo "  TOOLPREFIX=p   cross toolchain prefix (found: '$(TOOLPREFIX)')"
 	@echo "  SKEL_DIR=dir   compile dir/labN-*/F instead of F where it exists (tools/check-exercises)"
@@ -186,11 +199,11 @@ toolchain:
 .PHONY: toolchain
 
 # Test guests are found by name in any lab's tests/ directory.
-vpath %.c $(foreach d,$(LAB_DIRS),$(d)/tests)
+vpath %.c $(foreach d,$(LAB_DIRS),$(d)/tests) $(sort $(dir $(HIDDEN_SRCS)))
 $(BUILD)/obj/tests/%.o: %.c | toolchain
 	@mkdir -p $(@D)
 	@$(call say,CC,$<)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(if $(HIDDEN_SRCS),-I$(HIDDEN)) -c $< -o $@
 
 # A lab may add build rules for extra modules in tests/*.mk; they add
 # their outputs to LAB_EXTRAS.

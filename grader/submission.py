@@ -186,9 +186,12 @@ def add_questions(doc: dict, pristine: str, sub, lab: int, results: str) -> dict
         return doc
     doc.setdefault("tests", []).extend(items)
     answered = sum(1 for x in items if x["extra_data"]["answered"])
-    doc["output"] = ("Questions: %d of %d answered in %s; they are graded by hand "
-                     "(listed below, 0 points until then).\n\n%s"
-                     % (answered, len(items), answers_name(lab), doc.get("output", "")))
+    # Appended: the output's first line stays what it was ("The build
+    # failed ..." is how grader/batch recognises a failed build).
+    doc["output"] = ("%s\n\nQuestions: %d of %d answered in %s; they are graded by hand "
+                     "(listed as tests, 0 points until then)."
+                     % (doc.get("output", "").rstrip("\n"), answered, len(items),
+                        answers_name(lab)))
     with open(results, "w") as f:
         json.dump(doc, f, indent=2)
     return doc
@@ -309,7 +312,9 @@ def _build_and_grade(tree, lab, ref, emu, out, results, hidden, timeout_scale, u
     chown_tree(tree, user)
     env = dict(os.environ, HOME=tree if user else os.environ.get("HOME", tree))
     try:
-        b = subprocess.run(["make", "--no-print-directory", "build"] + make_args, cwd=tree,
+        # HIDDEN= too: hidden tests may bring their own guest sources.
+        b = subprocess.run(["make", "--no-print-directory", "build"] + make_args
+                           + (["HIDDEN=%s" % os.path.abspath(hidden)] if hidden else []), cwd=tree,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            timeout=build_timeout, preexec_fn=_demote(user), env=env,
                            stdin=subprocess.DEVNULL)

@@ -163,7 +163,7 @@ def unfinished_exercises(lines):
     reports itself every time its code runs, so lines repeat.)"""
     found = {}
     for x in lines:
-        m = re.match(r"todo: LAB (\d+) exercise (\d+)( \([^)]*\))?", x, re.I)
+        m = re.match(r"(?:d\d+: )?todo: LAB (\d+) exercise (\d+)( \([^)]*\))?", x, re.I)
         if m:
             key = (int(m.group(1)), int(m.group(2)))
             found.setdefault(key, "lab %d ex %d%s" % (key[0], key[1], m.group(3) or ""))

@@ -66,7 +66,9 @@ static const char *check_image(void)
  * frames (pt_base's pfn + 1 .., by mfn_list); its PTE for the pfn must
  * name mfn_list[pfn].  The list spans several pages that need not be
  * machine-contiguous, so each must have been written through its own
- * mapping.  Returns how many pfns disagree.
+ * mapping.  A pfn of the bootstrap (below first_free_pfn) may be left
+ * unmapped, as a guard page; every other pfn must be mapped.  Returns how
+ * many pfns disagree.
  */
 static unsigned long check_mfn_list(void)
 {
@@ -88,6 +90,8 @@ static unsigned long check_mfn_list(void)
         for (i = 1; i < start_info->nr_pt_frames; i++)
             if (pd_pfn + i < start_info->nr_pages && list[pd_pfn + i] == l1_mfn)
                 l1 = (const uint32_t *)(start_info->pt_base + (i << 12));
+        if (l1 && !(l1[(va >> 12) & 1023] & 1) && pfn < start_info->first_free_pfn)
+            continue; /* a guard page */
         if (!l1 || !(l1[(va >> 12) & 1023] & 1) || l1[(va >> 12) & 1023] >> 12 != want)
             bad++;
     }

@@ -3,6 +3,9 @@
  * gate (lab 2).  Each carries three arguments the kernel checks; the
  * hypervisor's own count of entries from this domain, printed when it
  * ends, shows that none of them went through the hypervisor.
+ * With `move_gate`, the guest first moves its direct gate to 0x81: the
+ * old gate must be gone, so the same calls on 0x80 then all go through
+ * the hypervisor (its count shows it) and still arrive.
  * Exercises: 2, 5, 6.
  */
 #include <guest/traps.h>
@@ -55,6 +58,8 @@ int main(void)
     report("fast_trap=%ld", fast_trap_status);
     if (rc < 0 || make_user_pages() < 0)
         return 1;
+    if (cmdline_option("move_gate"))
+        report("moved_gate=%ld", HYPERVISOR_set_fast_trap(SYSCALL_VECTOR_SLOW));
     set_trap_callback(SYSCALL_VECTOR, syscall_handler);
     wrong = enter_user(user_main, (unsigned long)user_stack + sizeof(user_stack));
     report("syscalls calls=%lu bad_args=%lu wrong_results=%d interrupts_off=%lu", calls,

@@ -92,7 +92,7 @@ static long do_set_fast_trap(unsigned long vector)
     //@ return -ENOSYS;
     //@ end
 }
-REGISTER_HYPERCALL(__HYPERVISOR_set_fast_trap, 2, do_set_fast_trap);
+REGISTER_HYPERCALL(__HYPERVISOR_set_fast_trap, do_set_fast_trap);
 
 /*
  * Given: set_trap_table replaced v's trap table.  The gate holds a copy of

@@ -92,4 +92,4 @@ static long do_sched_op(unsigned long cmd, unsigned long arg)
                      "(check for a pending event before marking it blocked)", cmd);
     return rc;
 }
-REGISTER_HYPERCALL(__HYPERVISOR_sched_op, 3, do_sched_op);
+REGISTER_HYPERCALL(__HYPERVISOR_sched_op, do_sched_op);

@@ -136,6 +136,11 @@ int main(void)
     report("masked hits=%u pending=%d sel=%#lx upcall_pending=%u upcalls=%lu", hits[a],
            evtchn_is_pending(a), vcpu0()->evtchn_pending_sel,
            vcpu0()->evtchn_upcall_pending, nr_upcalls - up);
+    /* an upcall for b, in a's word, must still leave the masked a alone */
+    evtchn_send(a); /* raises a's peer, b */
+    report("masked_neighbour a_hits=%u b_hits=%u pending=%d", hits[a], hits[b],
+           evtchn_is_pending(a));
+    up = nr_upcalls;
     rc = unmask_evtchn(a);
     report("unmasked rc=%ld hits=%u pending=%d upcalls=%lu", rc, hits[a],
            evtchn_is_pending(a), nr_upcalls - up);

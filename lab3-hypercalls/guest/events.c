@@ -10,7 +10,7 @@
  */
 #include <guest/events.h>
 
-static evtchn_handler_t handlers[NR_EVENT_CHANNELS];
+static evtchn_handler_t handlers[64];
 unsigned long nr_upcalls;
 
 static shared_info_t *shared(void)
@@ -71,7 +71,7 @@ void do_hypervisor_callback(void)
             while ((bits = s->evtchn_pending[w] & ~s->evtchn_mask[w])) {
                 unsigned int port = w * 32 + __builtin_ctzl(bits);
                 clear_bit(port, s->evtchn_pending);
-                if (port < NR_EVENT_CHANNELS && handlers[port])
+                if (port < 64 && handlers[port])
                     handlers[port](port);
             }
         }
@@ -163,7 +163,7 @@ long evtchn_status(evtchn_port_t port, uint32_t *status)
 
 void bind_evtchn_to_handler(evtchn_port_t port, evtchn_handler_t fn)
 {
-    if (port < NR_EVENT_CHANNELS)
+    if (port < 64)
         handlers[port] = fn;
 }
 

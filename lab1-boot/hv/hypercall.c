@@ -49,6 +49,19 @@ void do_hypercall(struct cpu_user_regs *regs)
 {
     unsigned int nr = regs->eax;
 
+    /*
+     * A domain that has ended gets nothing more done for it.  trap_dispatch
+     * never returns to one, so this is the second line of defence: a path
+     * that forgot to check (a hook, a later lab's loop) still cannot make
+     * an ended domain act.
+     */
+    if (!domain_alive(current->domain)) {
+        printk("d%u (%s): hypercall %u (%s) refused: the domain has ended (%s)\n",
+               current->domain->domain_id, current->domain->name, nr,
+               hypercall_name(nr), current->domain->end_reason);
+        regs->eax = (uint32_t)-ESRCH;
+        return;
+    }
     if (nr >= NR_HYPERCALLS || !hypercall_table[nr]) {
         regs->eax = (uint32_t)-ENOSYS;
         return;

@@ -177,10 +177,18 @@ void trap_dispatch(struct cpu_user_regs *regs)
         do_guest_trap(regs);
     }
 
+    /*
+     * Back to the guest - unless it ended.  Any step above may have
+     * ended it (a handler, a hypercall, an interrupt's handler), and so
+     * may delivering its events: an upcall whose frame cannot be written
+     * destroys the domain.  A domain that is no longer alive is never
+     * resumed, not even for one instruction: schedule() runs the next.
+     */
     if (guest_mode(regs)) {
+        if (domain_alive(current->domain))
+            test_all_events(regs);
         if (!domain_alive(current->domain))
-            schedule();          /* it ended: never return to it */
-        test_all_events(regs);
+            schedule();
     }
 }
 

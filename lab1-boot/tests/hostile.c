@@ -1,0 +1,121 @@
+/*
+ * tests/hostile.c - a guest kernel that attacks the hypervisor (lab 1;
+ * issue 10).  The option op= picks the attack; each reports the values it
+ * computed, and the tests in tests.ini say which must (or must never)
+ * appear.  What each attack tries, and what stops it:
+ *
+ *   op=ldt-gate   build a call gate to the hypervisor's code segment in an
+ *                 LDT at linear address 0 and call through it: ring 0.
+ *                 Stopped by the null LDT the hypervisor loads at boot.
+ *   op=ldt-data   the same with a 4 GiB data segment, then read the
+ *                 hypervisor's text through it (the segment-limit guard of
+ *                 lab 1 is gone even on Bochs).  Same defence.
+ *
+ * Until lab 4 a guest may write its own page tables (they are mapped
+ * writable: see "Known gap until lab 4" in the handouts); the attacks use
+ * that only to map pages at addresses of their choice.
+ */
+#include <guest/lib.h>
+
+#define PTE_P 0x001
+#define PTE_RW 0x002
+#define PTE_US 0x004
+
+/* The hypervisor's code selector: two GDT entries below FLAT_RING1_CS, as in Xen. */
+#define HV_CS_GUESS ((FLAT_RING1_CS & ~7) - 16)
+#define LDT_SEL(i, rpl) (((i) << 3) | 4 | (rpl))
+
+static unsigned long next_free_pfn;
+
+/* A free page of ours: its guest virtual address; *mfn its machine frame. */
+static unsigned long alloc_page(unsigned long *mfn)
+{
+    const unsigned long *mfn_list = (const unsigned long *)start_info->mfn_list;
+    unsigned long pfn;
+
+    if (!next_free_pfn)
+        next_free_pfn = start_info->first_free_pfn;
+    pfn = next_free_pfn++;
+    *mfn = mfn_list[pfn];
+    return 0xC0000000UL + (pfn << 12);
+}
+
+/*
+ * Map a fresh page of ours at va by writing our own page tables (possible
+ * until lab 4).  va's page-directory slot must be empty.  Returns the
+ * hypervisor-independent pointer to use (laundered, so that the compiler
+ * does not treat address 0 as a null pointer).
+ */
+static volatile uint32_t *map_fresh_page(unsigned long va)
+{
+    uint32_t *pd = (uint32_t *)start_info->pt_base;
+    unsigned long l1_mfn, page_mfn;
+    uint32_t *l1 = (uint32_t *)alloc_page(&l1_mfn);
+    volatile uint32_t *p;
+
+    alloc_page(&page_mfn);
+    memset(l1, 0, 4096);
+    l1[(va >> 12) & 1023] = (uint32_t)(page_mfn << 12) | PTE_P | PTE_RW;
+    pd[va >> 22] = (uint32_t)(l1_mfn << 12) | PTE_P | PTE_RW | PTE_US;
+    p = (volatile uint32_t *)va;
+    __asm__ volatile("" : "+r"(p));
+    return p;
+}
+
+/* ---- op=ldt-gate, op=ldt-data ---- */
+
+static volatile unsigned long gate_cs; /* %cs seen behind the gate */
+
+/* Runs behind the call gate: if it runs at all, it is in ring 0. */
+void ldt_gate_target(void);
+__asm__(".text\n"
+        ".globl ldt_gate_target\n"
+        "ldt_gate_target:\n\t"
+        "movl %cs, %eax\n\t"
+        "movl %eax, gate_cs\n\t"
+        "lret\n");
+
+static int ldt_attack(int gate)
+{
+    volatile uint32_t *ldt = map_fresh_page(0); /* the reset LDTR: base 0 */
+    unsigned long target = (unsigned long)ldt_gate_target;
+    extern char ldt_lcall[], ldt_lfs[];
+
+    /* entry 0: a 32-bit call gate, DPL 3, to HV_CS_GUESS:target */
+    ldt[0] = (target & 0xFFFF) | ((uint32_t)HV_CS_GUESS << 16);
+    ldt[1] = (target & 0xFFFF0000) | 0x8000 | (3 << 13) | (0xC << 8);
+    /* entry 1: a flat 4 GiB read/write data segment, DPL 1 */
+    ldt[2] = 0x0000FFFF;
+    ldt[3] = 0x00CFB200;
+    if (gate) {
+        report("ldt.gate lcall=%#lx", (unsigned long)ldt_lcall);
+        __asm__ volatile(".globl ldt_lcall\nldt_lcall: lcall $%c0, $0"
+                         : : "i"(LDT_SEL(0, 1)) : "eax", "memory");
+        report("ldt.gate reached cs=%#lx cpl=%lu", gate_cs, gate_cs & 3);
+    } else {
+        unsigned char b;
+        report("ldt.data load=%#lx", (unsigned long)ldt_lfs);
+        __asm__ volatile(".globl ldt_lfs\nldt_lfs: movw %w1, %%fs\n\t"
+                         "movb %%fs:0xFC100000, %0\n\t"
+                         "movw %w2, %%fs"
+                         : "=q"(b) : "r"(LDT_SEL(1, 1)), "r"(0) : "memory");
+        report("ldt.data read hypervisor byte=%#x", b);
+    }
+    return 0;
+}
+
+int main(void)
+{
+    const char *op = cmdline_option("op");
+
+    if (!op) {
+        printf("hostile: give op=ldt-gate|ldt-data\n");
+        return 1;
+    }
+    if (!strcmp(op, "ldt-gate"))
+        return ldt_attack(1);
+    if (!strcmp(op, "ldt-data"))
+        return ldt_attack(0);
+    printf("hostile: unknown op=%s\n", op);
+    return 1;
+}

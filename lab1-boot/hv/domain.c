@@ -404,6 +404,29 @@ void run_vcpu_switch_hooks(struct vcpu *prev, struct vcpu *next)
         (*hook)(prev, next);
 }
 
+/*
+ * The FPU (x87) is processor state like the general registers, but nothing
+ * saves it on a trap: whatever one domain leaves in it, the next would
+ * read (its registers, its status and control words).  Until lab 5 switches
+ * each domain's FPU state (fpu_taskswitch, lazily, through CR0.TS), every
+ * domain starts with a freshly initialised FPU.  Lab 5 overrides this
+ * weak hook.
+ */
+__weak void fpu_switch(struct vcpu *prev, struct vcpu *next)
+{
+    (void)prev;
+    (void)next;
+    /* CR0.EM would make fninit raise #UD, CR0.TS #NM: clear both. */
+    write_cr0(read_cr0() & ~(X86_CR0_EM | X86_CR0_TS));
+    __asm__ volatile("fninit" ::: "memory");
+}
+
+static void fpu_switch_hook(struct vcpu *prev, struct vcpu *next)
+{
+    fpu_switch(prev, next);
+}
+REGISTER_VCPU_SWITCH_HOOK(fpu_switch_hook);
+
 /* Build modules in order until one can be entered; then enter it. */
 static void __noreturn run_next_domain(void)
 {

@@ -10,6 +10,9 @@
  *   op=ldt-data   the same with a 4 GiB data segment, then read the
  *                 hypervisor's text through it (the segment-limit guard of
  *                 lab 1 is gone even on Bochs).  Same defence.
+ *   op=fpu-leave  leave values on the x87 stack, for
+ *   op=fpu-read   the next domain, which reports the FPU it was given.
+ *                 Stopped by the FPU reset at each new domain (fpu_switch).
  *
  * Until lab 4 a guest may write its own page tables (they are mapped
  * writable: see "Known gap until lab 4" in the handouts); the attacks use
@@ -104,18 +107,52 @@ static int ldt_attack(int gate)
     return 0;
 }
 
+/* ---- op=fpu-leave, op=fpu-read ---- */
+
+/*
+ * fpu-leave pushes 1 and pi on the x87 stack and ends; fpu-read, the next
+ * domain, looks at the FPU it was given: the stack top (TOP, status word
+ * bits 11-13), the tag word (0xffff: every register empty) and the bits
+ * of st(0).  A fresh FPU has top=0 and tag=0xffff.
+ */
+static int fpu_leave(void)
+{
+    __asm__ volatile("fld1\n\tfldpi" ::: "memory");
+    report("fpu.leave pushed=2");
+    return 0;
+}
+
+static int fpu_read(void)
+{
+    uint32_t env[7];         /* fnstenv: control, status, tag, ... */
+    uint32_t st0[2] = { 0, 0 };
+    uint16_t sw;
+
+    __asm__ volatile("fnstsw %0" : "=m"(sw));
+    __asm__ volatile("fnstenv %0\n\tfldenv %0" : "+m"(env));
+    if ((env[2] & 0xffff) != 0xffff)   /* something there: take it */
+        __asm__ volatile("fstl %0" : "=m"(st0));
+    report("fpu.read top=%u tag=%#x st0=%08lx%08lx", (sw >> 11) & 7,
+           (unsigned)(env[2] & 0xffff), (unsigned long)st0[1], (unsigned long)st0[0]);
+    return 0;
+}
+
 int main(void)
 {
     const char *op = cmdline_option("op");
 
     if (!op) {
-        printf("hostile: give op=ldt-gate|ldt-data\n");
+        printf("hostile: give op=ldt-gate|ldt-data|fpu-leave|fpu-read\n");
         return 1;
     }
     if (!strcmp(op, "ldt-gate"))
         return ldt_attack(1);
     if (!strcmp(op, "ldt-data"))
         return ldt_attack(0);
+    if (!strcmp(op, "fpu-leave"))
+        return fpu_leave();
+    if (!strcmp(op, "fpu-read"))
+        return fpu_read();
     printf("hostile: unknown op=%s\n", op);
     return 1;
 }

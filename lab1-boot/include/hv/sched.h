@@ -148,6 +148,13 @@ typedef void (*vcpu_switch_hook_t)(struct vcpu *prev, struct vcpu *next);
         __attribute__((used, section(".vcpu_switch_hooks"))) = (fn)
 void run_vcpu_switch_hooks(struct vcpu *prev, struct vcpu *next);
 
+/*
+ * Given (hv/domain.c), a documented weak hook: make the FPU ready for
+ * `next`.  Lab 1 resets it (fninit), so no domain reads another's x87
+ * state; lab 5 overrides it to save and restore each vcpu's fpu_state.
+ */
+void fpu_switch(struct vcpu *prev, struct vcpu *next);
+
 /* Given (hv/entry.S): the trap frame at the top of the hypervisor stack. */
 struct cpu_user_regs *guest_cpu_user_regs(void);
 /* Given (hv/entry.S): load the registers in that frame and iret to them. */

@@ -13,6 +13,8 @@
  *   op=fpu-leave  leave values on the x87 stack, for
  *   op=fpu-read   the next domain, which reports the FPU it was given.
  *                 Stopped by the FPU reset at each new domain (fpu_switch).
+ *   op=recurse    recurse without bound, overflowing the boot stack into
+ *                 the page below it.  Stopped by the unmapped guard page.
  *
  * Until lab 4 a guest may write its own page tables (they are mapped
  * writable: see "Known gap until lab 4" in the handouts); the attacks use
@@ -137,12 +139,43 @@ static int fpu_read(void)
     return 0;
 }
 
+/* ---- op=recurse ---- */
+
+/*
+ * Recurse without bound.  The boot stack (two pages below first_free_pfn)
+ * overflows into the page below it: the guard page, unmapped, so the
+ * next push page-faults.  Without the guard, the page tables are there
+ * and the recursion writes return addresses into its own PTEs.
+ */
+static volatile unsigned long depth, limit = ~0UL; /* never reached */
+
+static unsigned long recurse(unsigned long n)
+{
+    volatile unsigned long pad[16];
+
+    pad[0] = n;
+    depth = n;
+    if (n == limit)
+        return n;
+    return recurse(n + 1) + pad[0];
+}
+
+static int stack_overflow(void)
+{
+    unsigned long top = 0xC0000000UL + (start_info->first_free_pfn << 12);
+
+    report("recurse.guard=%#lx", top - 3 * 4096);
+    recurse(0);
+    report("recurse.survived depth=%lu", depth);
+    return 0;
+}
+
 int main(void)
 {
     const char *op = cmdline_option("op");
 
     if (!op) {
-        printf("hostile: give op=ldt-gate|ldt-data|fpu-leave|fpu-read\n");
+        printf("hostile: give op=ldt-gate|ldt-data|fpu-leave|fpu-read|recurse\n");
         return 1;
     }
     if (!strcmp(op, "ldt-gate"))
@@ -153,6 +186,8 @@ int main(void)
         return fpu_leave();
     if (!strcmp(op, "fpu-read"))
         return fpu_read();
+    if (!strcmp(op, "recurse"))
+        return stack_overflow();
     printf("hostile: unknown op=%s\n", op);
     return 1;
 }

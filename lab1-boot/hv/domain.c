@@ -375,6 +375,9 @@ static void finish_domain(struct domain *d)
 {
     printk("d%u (%s): ended: %s\n", d->domain_id, d->name, d->end_reason);
     result("d%u: end %s", d->domain_id, end_word(d));
+    if (d->console_dropped)
+        result("d%u: console budget exceeded, %lu bytes dropped", d->domain_id,
+               d->console_dropped);
     result("d%u: entered the hypervisor %lu times", d->domain_id, d->vcpu->nr_traps);
     domain_free_memory(d);
     integrity_check();
@@ -387,7 +390,8 @@ static void __noreturn print_summary_and_exit(void)
     printk("all domains have ended; summary:\n");
     for (i = 0; i < nr_domains; i++) {
         const struct domain *d = &domains[i];
-        printk("  d%u %-12s %s\n", d->domain_id, d->name, d->end_reason);
+        printk("  d%u %-12s %s%s\n", d->domain_id, d->name, d->end_reason,
+               d->console_dropped ? "; console output cut at its budget" : "");
         result("summary d%u name=%s end=%s", d->domain_id, d->name, end_word(d));
     }
     printk("%lu frames free at the end\n", nr_free_frames());

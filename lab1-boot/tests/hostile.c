@@ -15,6 +15,8 @@
  *                 Stopped by the FPU reset at each new domain (fpu_switch).
  *   op=recurse    recurse without bound, overflowing the boot stack into
  *                 the page below it.  Stopped by the unmapped guard page.
+ *   op=flood      print 2 MiB, more than the grader reads, to silence
+ *                 every later domain.  Stopped by the console budget.
  *
  * Until lab 4 a guest may write its own page tables (they are mapped
  * writable: see "Known gap until lab 4" in the handouts); the attacks use
@@ -170,12 +172,37 @@ static int stack_overflow(void)
     return 0;
 }
 
+/* ---- op=flood ---- */
+
+/*
+ * Print 2 MiB (twice the grader's output cap), 16 KiB per console_io,
+ * then end normally.  Each domain has a console budget; past it the
+ * hypervisor drops this domain's output, so later domains are still heard.
+ */
+static char flood_buf[16384];
+
+static int flood(void)
+{
+    unsigned long written = 0, refused = 0, i;
+
+    for (i = 0; i < sizeof(flood_buf); i++)
+        flood_buf[i] = (i % 64 == 63) ? '\n' : 'A' + (char)(i % 26);
+    for (i = 0; i < 128; i++) {
+        if (HYPERVISOR_console_io(CONSOLEIO_write, sizeof(flood_buf), flood_buf) < 0)
+            refused++;
+        else
+            written += sizeof(flood_buf);
+    }
+    report("flood.written=%lu refused=%lu", written, refused);
+    return 0;
+}
+
 int main(void)
 {
     const char *op = cmdline_option("op");
 
     if (!op) {
-        printf("hostile: give op=ldt-gate|ldt-data|fpu-leave|fpu-read|recurse\n");
+        printf("hostile: give op=ldt-gate|ldt-data|fpu-leave|fpu-read|recurse|flood\n");
         return 1;
     }
     if (!strcmp(op, "ldt-gate"))
@@ -188,6 +215,8 @@ int main(void)
         return fpu_read();
     if (!strcmp(op, "recurse"))
         return stack_overflow();
+    if (!strcmp(op, "flood"))
+        return flood();
     printf("hostile: unknown op=%s\n", op);
     return 1;
 }

@@ -86,6 +86,8 @@ struct domain {
     enum domain_state state;    /* lab 1                                      */
     unsigned int shutdown_code; /* lab 1: SHUTDOWN_* when state == shutdown  */
     char end_reason[96];        /* lab 1: how it ended, for the summary      */
+    unsigned long console_bytes;   /* lab 1: console output so far (budget)  */
+    unsigned long console_dropped; /* lab 1: ... and dropped past the budget */
 
     /* lab 1: memory */
     unsigned long max_pages;    /* mem= in pages                              */

@@ -17,6 +17,8 @@
  *                 the page below it.  Stopped by the unmapped guard page.
  *   op=flood      print 2 MiB, more than the grader reads, to silence
  *                 every later domain.  Stopped by the console budget.
+ *   op=spin       loop for ever, so that no later domain ever runs.
+ *                 Stopped by the watchdog (hv/watchdog.c).
  *
  * Until lab 4 a guest may write its own page tables (they are mapped
  * writable: see "Known gap until lab 4" in the handouts); the attacks use
@@ -197,12 +199,28 @@ static int flood(void)
     return 0;
 }
 
+/* ---- op=spin ---- */
+
+/*
+ * Never end, never yield: `for (;;);` (the builder starts us with events
+ * masked, and we never unmask them).  Only the watchdog ends this domain.
+ */
+static int spin(void)
+{
+    volatile unsigned long n = 0;
+
+    report("spin.forever=1");
+    for (;;)
+        n++;
+    return 0;
+}
+
 int main(void)
 {
     const char *op = cmdline_option("op");
 
     if (!op) {
-        printf("hostile: give op=ldt-gate|ldt-data|fpu-leave|fpu-read|recurse|flood\n");
+        printf("hostile: give op=ldt-gate|ldt-data|fpu-leave|fpu-read|recurse|flood|spin\n");
         return 1;
     }
     if (!strcmp(op, "ldt-gate"))
@@ -217,6 +235,8 @@ int main(void)
         return stack_overflow();
     if (!strcmp(op, "flood"))
         return flood();
+    if (!strcmp(op, "spin"))
+        return spin();
     printf("hostile: unknown op=%s\n", op);
     return 1;
 }

@@ -358,6 +358,19 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     d->state = DOMSTATE_destroyed;
 }
 
+/*
+ * Xen's domain_crash_synchronous(): the current domain cannot go on - for
+ * example the frame that would deliver its exception cannot be written -
+ * and nothing on this stack is worth returning to.  End it (if the caller
+ * has not already, with a reason, through domain_crash) and run the next.
+ */
+void domain_crash_synchronous(void)
+{
+    if (domain_alive(current->domain))
+        domain_crash(current->domain, "crashed (domain_crash_synchronous)");
+    schedule();
+}
+
 /* How it ended, one word, for the result channel. */
 static const char *end_word(const struct domain *d)
 {

@@ -126,6 +126,8 @@ void refuse_module(struct domain *d, const char *fmt, ...)
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Xen's name: end the current domain (if not already ended) and never return. */
+void domain_crash_synchronous(void) __attribute__((noreturn));
 void schedule(void) __attribute__((noreturn));
 void start_domains(void) __attribute__((noreturn));
 unsigned long get_p2m(const struct domain *d, unsigned long pfn);

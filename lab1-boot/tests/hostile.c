@@ -19,6 +19,12 @@
  *                 every later domain.  Stopped by the console budget.
  *   op=spin       loop for ever, so that no later domain ever runs.
  *                 Stopped by the watchdog (hv/watchdog.c).
+ *   op=gdt-gs     make %gs's descriptor invalid while in the hypervisor,
+ *                 so that reloading %gs on the way back faults; and
+ *   op=iret-limit return from a hypercall to an eip past the code segment's
+ *                 limit, so that the iret faults.  Both stopped by the
+ *                 exit-path fixups in hv/entry.S (null selector, the
+ *                 failsafe callback in lab 3, or the domain ends).
  *
  * Until lab 4 a guest may write its own page tables (they are mapped
  * writable: see "Known gap until lab 4" in the handouts); the attacks use
@@ -110,6 +116,123 @@ static int ldt_attack(int gate)
                          : "=q"(b) : "r"(LDT_SEL(1, 1)), "r"(0) : "memory");
         report("ldt.data read hypervisor byte=%#x", b);
     }
+    return 0;
+}
+
+/* ---- op=gdt-gs, op=iret-limit: the way back from the hypervisor ---- */
+
+/*
+ * op=gdt-gs: load %gs with a descriptor of our own, then make it invalid
+ * (not present) and enter the hypervisor: reloading %gs on the way back
+ * faults.  Our own descriptor lives in a GDT entry below the hypervisor's
+ * reserved ones - the entries Xen's set_gdt gives a guest.  Until lab 4
+ * we reach it by mapping the GDT's frame through our own page tables
+ * (sgdt is not privileged); lab 4's update_descriptor makes the same
+ * change legitimately.  With failsafe=1 we first register a failsafe
+ * callback (lab 3's set_callbacks), which must receive the selectors.
+ */
+#define MY_GDT_ENTRY 1
+#define MY_SEL ((MY_GDT_ENTRY << 3) | 1)
+
+static volatile uint32_t failsafe_frame[7]; /* ds es fs gs eip cs eflags */
+static volatile int failsafe_seen;
+
+void failsafe_entry(void);
+void failsafe_record(const uint32_t *frame);
+void failsafe_record(const uint32_t *frame)
+{
+    unsigned int i;
+
+    for (i = 0; i < 7; i++)
+        failsafe_frame[i] = frame[i];
+    failsafe_seen++;
+}
+/*
+ * The failsafe callback: frame ds, es, fs, gs, eip, cs, eflags on our
+ * stack, and every data segment register null (the hypervisor could not
+ * load ours): load our data segment before touching memory.
+ */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+__asm__(".text\n"
+        ".globl failsafe_entry\n"
+        "failsafe_entry:\n\t"
+        "pushal\n\t"
+        "movl $" STR(FLAT_KERNEL_DS) ", %eax\n\t"
+        "movl %eax, %ds\n\t"
+        "movl %eax, %es\n\t"
+        "leal 32(%esp), %eax\n\t"
+        "pushl %eax\n\t"
+        "call failsafe_record\n\t"
+        "addl $4, %esp\n\t"
+        "popal\n\t"
+        "addl $16, %esp\n\t"   /* drop the selectors: keep the null ones */
+        "iret\n");
+
+static int gdt_gs(void)
+{
+    struct {
+        uint16_t limit;
+        uint32_t base;
+    } __attribute__((packed)) gdtr;
+    volatile uint32_t *window;
+    unsigned long pa, l1_mfn, va = 0x00400000UL; /* an empty PD slot */
+    uint32_t *pd = (uint32_t *)start_info->pt_base;
+    uint32_t *l1;
+    uint16_t gs_after;
+    long rc = 0;
+
+    if (cmdline_option("failsafe")) {
+        rc = _hypercall5(__HYPERVISOR_set_callbacks, FLAT_KERNEL_CS, 0,
+                         FLAT_KERNEL_CS, (unsigned long)failsafe_entry, 0);
+        report("gdt.set_callbacks=%ld", rc);
+    }
+    __asm__ volatile("sgdt %0" : "=m"(gdtr));
+    pa = gdtr.base - HYPERVISOR_VIRT_START + MY_GDT_ENTRY * 8;
+    l1 = (uint32_t *)alloc_page(&l1_mfn);
+    memset(l1, 0, 4096);
+    l1[0] = (uint32_t)(pa & ~0xFFFUL) | PTE_P | PTE_RW;
+    pd[va >> 22] = (uint32_t)(l1_mfn << 12) | PTE_P | PTE_RW | PTE_US;
+    window = (volatile uint32_t *)(va + (pa & 0xFFF));
+    /* a flat DPL-1 read/write data segment, limit below the hole */
+    window[0] = 0x0000FBFF;
+    window[1] = 0x00CFB200;
+    __asm__ volatile("movw %w0, %%gs" : : "r"(MY_SEL));
+    report("gdt.gs before=%#x", read_segment(gs));
+    window[1] &= ~0x8000u;                  /* not present any more */
+    HYPERVISOR_console_io(CONSOLEIO_write, 0, ""); /* in and out again */
+    gs_after = read_segment(gs);
+    window[0] = window[1] = 0;              /* leave the GDT as we found it */
+    report("gdt.gs after=%#x failsafe_seen=%d", gs_after, failsafe_seen);
+    if (failsafe_seen)
+        report("gdt.failsafe frame ds=%#lx es=%#lx fs=%#lx gs=%#lx cs=%#lx",
+               (unsigned long)failsafe_frame[0] & 0xFFFF,
+               (unsigned long)failsafe_frame[1] & 0xFFFF,
+               (unsigned long)failsafe_frame[2] & 0xFFFF,
+               (unsigned long)failsafe_frame[3] & 0xFFFF,
+               (unsigned long)failsafe_frame[5] & 0xFFFF);
+    return 0;
+}
+
+/*
+ * op=iret-limit: make a hypercall from the last two bytes below the hole,
+ * so that the instruction after it - where the hypervisor's iret returns -
+ * is at 0xFC000000, past our code segment's limit: the iret faults.
+ */
+static int iret_limit(void)
+{
+    volatile uint8_t *page = (volatile uint8_t *)map_fresh_page(0xFBFFF000UL);
+    unsigned long at = 0xFBFFFFFEUL;
+
+    page[0xFFE] = 0xCD;                     /* int $0x82 */
+    page[0xFFF] = 0x82;
+    report("iret.hypercall_at=%#lx", at);
+    __asm__ volatile("call *%1"
+                     : "=a"(at)
+                     : "r"(at), "a"(__HYPERVISOR_console_io), "b"(CONSOLEIO_write),
+                       "c"(0), "d"("")
+                     : "memory");
+    report("iret.survived=1");              /* (it cannot: 0xFC000000) */
     return 0;
 }
 
@@ -220,7 +343,7 @@ int main(void)
     const char *op = cmdline_option("op");
 
     if (!op) {
-        printf("hostile: give op=ldt-gate|ldt-data|fpu-leave|fpu-read|recurse|flood|spin\n");
+        printf("hostile: give op=ldt-gate|ldt-data|fpu-leave|fpu-read|recurse|flood|spin|gdt-gs|iret-limit\n");
         return 1;
     }
     if (!strcmp(op, "ldt-gate"))
@@ -237,6 +360,10 @@ int main(void)
         return flood();
     if (!strcmp(op, "spin"))
         return spin();
+    if (!strcmp(op, "gdt-gs"))
+        return gdt_gs();
+    if (!strcmp(op, "iret-limit"))
+        return iret_limit();
     printf("hostile: unknown op=%s\n", op);
     return 1;
 }

@@ -10,8 +10,12 @@
  *
  * and the builder places, pfn after pfn:
  *
- *     [kernel image][mfn_list][start_info][page directory][page tables][stack]
- *     ^ pfn 0                                                         first_free_pfn ^
+ *     [kernel image][mfn_list][start_info][page directory][page tables][guard][stack]
+ *     ^ pfn 0                                                                first_free_pfn ^
+ *
+ * The guard page is the domain's like any other but left unmapped: a
+ * stack that overflows hits it and page-faults, instead of running into
+ * the page tables just below and rewriting its own mappings.
  *
  * plus the shared_info page mapped just past the domain's memory, at
  * virt_base + nr_pages * PAGE_SIZE.  The page directory's top entries (from
@@ -25,6 +29,7 @@
 #include <hv/sched.h>
 
 #define BOOT_STACK_PAGES 2
+#define GUARD_PAGES 1 /* unmapped, below the boot stack */
 
 /* ---- given helpers ---- */
 
@@ -71,7 +76,8 @@ static void write_guest_va(struct domain *d, unsigned long va, const void *src,
  *   3. Copy each PT_LOAD segment's file bytes; zero the rest (the bss).
  *   4. Page tables: copy the hypervisor's PDEs; point the guest's PDEs
  *      (present, writable, user) at the page-table frames; map every pfn
- *      (present, writable) and the shared_info page.
+ *      (present, writable) except the guard page, and the shared_info
+ *      page.
  *   5. Fill mfn_list and start_info (public/xen.h).
  *   6. Set d->virt_base, d->pt_base_mfn, d->entry, d->start_info_va,
  *      d->boot_stack_top for enter_guest.

@@ -24,39 +24,51 @@
 
 const char *bounce_name(unsigned int what)
 {
-    return what == BOUNCE_UPCALL ? "the event upcall" : trap_name(what);
+    if (what == BOUNCE_UPCALL)
+        return "the event upcall";
+    if (what == BOUNCE_FAILSAFE)
+        return "the failsafe callback";
+    return trap_name(what);
 }
 
 /*
- * Exercise 7: the guest cannot take the fault it caused, because
- * delivering it failed (`nested` says how, `where` is the address that
- * could not be used).  Report the original and the nested fault, on the
- * console and as a result line "dN: nested fault: vector=V then NESTED at
- * WHERE" (V = what), and destroy the domain.
+ * Exercise 7: nested faults.  The guest cannot take the fault it caused,
+ * because delivering it failed (`nested` says how, `where` is the address
+ * that could not be used).  Report the original and the nested fault, on
+ * the console and as a result line "dN: nested fault: vector=V then
+ * NESTED at WHERE" (V = what), and destroy the domain with domain_crash
+ * (naming what could not be delivered).  The given last line then calls
+ * domain_crash_synchronous(), Xen's name for "crash the current domain
+ * and never return to it": nothing on this stack is worth returning to.
+ * (Not to be confused with Xen's *failsafe callback*, the guest's handler
+ * for a segment register that cannot be reloaded on the way back to it:
+ * lab 1's exit path and lab 3's hv/failsafe.c.)
  */
-void failsafe_nested_fault(struct cpu_user_regs *regs, unsigned int what,
-                           const char *nested, unsigned long where)
+void nested_fault(struct cpu_user_regs *regs, unsigned int what,
+                  const char *nested, unsigned long where)
 {
     struct domain *d = current->domain;
-    /* LAB 2: your code here (exercise 7: failsafe) */
+    /* LAB 2: your code here (exercise 7: nested faults) */
     (void)regs; (void)nested; (void)where;
-    EXERCISE_TODO(2, 7, "failsafe");
+    EXERCISE_TODO(2, 7, "nested faults");
     domain_crash(d, "nested fault while delivering %s", bounce_name(what));
+    domain_crash_synchronous();
 }
 
 /*
  * Exercise 3: make the guest run cs:eip (the handler for `what`) as if a
  * gate had taken it there.
  *   1. choose the stack (see above); from ring 3 with no stack_switch yet,
- *      the failsafe ("no kernel stack registered");
+ *      a nested fault ("no kernel stack registered");
  *   2. build the frame in a local array, lowest address first;
  *   3. copy it below the stack pointer with copy_to_guest; if that fails,
- *      failsafe_nested_fault(regs, what, "#PF" or, when the stack is in
- *      the hole (!guest_range_ok), "#SS", the stack address) and return -1;
+ *      nested_fault(regs, what, "#PF" or, when the stack is in the hole
+ *      (!guest_range_ok), "#SS", the stack address), which does not
+ *      return;
  *   4. point regs at the handler: ss:esp = the new stack top, cs:eip;
  *      clear TF, NT and VM in EFLAGS as a gate would;
  *   5. remember the handler (v->bounce_eip = eip, v->bounce_vector =
- *      what) for the failsafe in do_guest_trap.
+ *      what) for nested faults in do_guest_trap.
  */
 int create_bounce_frame(struct cpu_user_regs *regs, unsigned int what,
                         uint16_t cs, unsigned long eip, uint32_t error_code,
@@ -66,6 +78,6 @@ int create_bounce_frame(struct cpu_user_regs *regs, unsigned int what,
     /* LAB 2: your code here (exercise 3: bouncing) */
     (void)v; (void)cs; (void)eip; (void)error_code; (void)has_error_code;
     EXERCISE_TODO(2, 3, "bouncing");
-    failsafe_nested_fault(regs, what, "no bounce frame (LAB 2 exercise 3 is not done)", 0);
+    nested_fault(regs, what, "no bounce frame (LAB 2 exercise 3 is not done)", 0);
     return -1;
 }

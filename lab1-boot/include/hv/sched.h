@@ -86,6 +86,8 @@ struct domain {
     enum domain_state state;    /* lab 1                                      */
     unsigned int shutdown_code; /* lab 1: SHUTDOWN_* when state == shutdown  */
     char end_reason[96];        /* lab 1: how it ended, for the summary      */
+    unsigned long console_bytes;   /* lab 1: console output so far (budget)  */
+    unsigned long console_dropped; /* lab 1: ... and dropped past the budget */
 
     /* lab 1: memory */
     unsigned long max_pages;    /* mem= in pages                              */
@@ -124,6 +126,8 @@ void refuse_module(struct domain *d, const char *fmt, ...)
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Xen's name: end the current domain (if not already ended) and never return. */
+void domain_crash_synchronous(void) __attribute__((noreturn));
 void schedule(void) __attribute__((noreturn));
 void start_domains(void) __attribute__((noreturn));
 unsigned long get_p2m(const struct domain *d, unsigned long pfn);
@@ -147,6 +151,13 @@ typedef void (*vcpu_switch_hook_t)(struct vcpu *prev, struct vcpu *next);
     static const vcpu_switch_hook_t __switch_hook_##fn                    \
         __attribute__((used, section(".vcpu_switch_hooks"))) = (fn)
 void run_vcpu_switch_hooks(struct vcpu *prev, struct vcpu *next);
+
+/*
+ * Given (hv/domain.c), a documented weak hook: make the FPU ready for
+ * `next`.  Lab 1 resets it (fninit), so no domain reads another's x87
+ * state; lab 5 overrides it to save and restore each vcpu's fpu_state.
+ */
+void fpu_switch(struct vcpu *prev, struct vcpu *next);
 
 /* Given (hv/entry.S): the trap frame at the top of the hypervisor stack. */
 struct cpu_user_regs *guest_cpu_user_regs(void);

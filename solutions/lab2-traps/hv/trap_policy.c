@@ -64,9 +64,9 @@ void propagate_page_fault(struct vcpu *v, unsigned long cr2)
  *   - no handler registered: report and destroy, naming the exception;
  *   - otherwise create_bounce_frame() to trap_ctxt[vector]'s cs:address
  *     (with the error code when the vector has one).
- * Before any of that, the failsafe: if the guest faults at the very handler
- * we just bounced it to (v->bounce_eip), the handler itself is broken:
- * failsafe_nested_fault().
+ * Before any of that, nested faults: if the guest faults at the very
+ * handler we just bounced it to (v->bounce_eip), the handler itself is
+ * broken: nested_fault() (it does not return).
  */
 void do_guest_trap(struct cpu_user_regs *regs)
 {
@@ -77,7 +77,7 @@ void do_guest_trap(struct cpu_user_regs *regs)
     unsigned long cr2 = vector == TRAP_page_fault ? read_cr2() : 0;
 
     if (v->bounce_eip && regs->eip == v->bounce_eip && ring == 1) {
-        failsafe_nested_fault(regs, v->bounce_vector, trap_name(vector), regs->eip);
+        nested_fault(regs, v->bounce_vector, trap_name(vector), regs->eip);
         return;
     }
     if (trap_kind(vector) == KIND_ABORT) {

@@ -154,6 +154,13 @@ void print_vcpu_switch_hooks(void);
  */
 void fpu_switch(struct vcpu *prev, struct vcpu *next);
 
+/*
+ * Given (hv/watchdog.c), a documented weak hook: arm the RTC watchdog that
+ * destroys a domain which runs too long without ending.  Lab 5 overrides
+ * it with its own timer.
+ */
+void watchdog_init(void);
+
 /* Given (hv/entry.S): the trap frame at the top of the hypervisor stack. */
 struct cpu_user_regs *guest_cpu_user_regs(void);
 /* Given (hv/entry.S): load the registers in that frame and iret to them. */

@@ -23,9 +23,9 @@ static const struct hypercall_entry *hypercall_table[NR_HYPERCALLS];
 /*
  * What hypercall_entry calls: hypercall_fns[nr] is hypercall_table[nr]'s
  * function, or do_ni_hypercall for a number nobody registered, so the
- * entry needs no NULL check.  Not static: entry.S reads it.
+ * entry needs no NULL check.  Not static: entry.S reads it, and lab 3's
+ * multicall.
  */
-extern hypercall_fn_t hypercall_fns[NR_HYPERCALLS];
 hypercall_fn_t hypercall_fns[NR_HYPERCALLS];
 
 /* Xen's name: "not implemented". */

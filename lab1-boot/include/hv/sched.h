@@ -143,7 +143,17 @@ void schedule(void) __attribute__((noreturn));
 void start_domains(void) __attribute__((noreturn));
 unsigned long get_p2m(const struct domain *d, unsigned long pfn);
 void set_p2m(struct domain *d, unsigned long pfn, unsigned long mfn);
-int domain_alive(const struct domain *d);
+
+/* Built, running, blocked or paused: not yet ended.  Inline: every return
+ * to a guest asks it. */
+static inline int domain_alive(const struct domain *d)
+{
+    return d->state >= DOMSTATE_built && d->state <= DOMSTATE_paused;
+}
+_Static_assert(DOMSTATE_built + 1 == DOMSTATE_running &&
+                   DOMSTATE_running + 1 == DOMSTATE_blocked &&
+                   DOMSTATE_blocked + 1 == DOMSTATE_paused,
+               "domain_alive() relies on the living states being consecutive");
 
 /* Exercise 4 (hv/domain_build.c) and exercise 5 (hv/enter_guest.c). */
 struct elf_info;

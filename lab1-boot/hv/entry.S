@@ -128,7 +128,7 @@ hypercall_entry:
         jne     .Lhypercall_exit_slow   /* it ended (or blocked): C decides */
         movl    DOMAIN_shared_info(%ebp), %eax
         cmpb    $0, SHINFO_upcall_pending(%eax)
-        jne     .Lhypercall_exit_slow   /* an event may be due: C delivers  */
+        jne     .Lhypercall_events      /* an event may be due              */
         /* fall through: nothing pending, back to the guest */
 
 /*
@@ -233,6 +233,13 @@ restore_all:
 .Lhypercall_bad_nr:
         movl    $-ENOSYS, UREGS_eax(%esp) /* no such hypercall              */
         jmp     .Lhypercall_exit
+.Lhypercall_events:                     /* running, an upcall pending:      */
+        pushl   %esp                    /* the frame                        */
+        call    test_all_events         /* deliver it (lab 3)               */
+        addl    $4, %esp
+        cmpl    $DOMAIN_STATE_RUNNING, DOMAIN_state(%ebp)
+        je      restore_all             /* still running: back to the guest */
+        jmp     .Lhypercall_exit_slow   /* delivering ended it              */
 .Lhypercall_slow:
         pushl   %esp                    /* the frame                        */
         call    do_hypercall            /* the general path (hv/hypercall.c) */

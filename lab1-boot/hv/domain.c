@@ -328,12 +328,6 @@ refuse:
     return -1;
 }
 
-int domain_alive(const struct domain *d)
-{
-    return d->state == DOMSTATE_built || d->state == DOMSTATE_running ||
-           d->state == DOMSTATE_blocked || d->state == DOMSTATE_paused;
-}
-
 static const char *const shutdown_names[] = { "poweroff", "reboot", "suspend",
                                               "crash" };
 

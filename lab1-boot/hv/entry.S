@@ -12,31 +12,29 @@
  * (ss0:esp0 = the top of hv_stack), so a guest's frame always sits at the
  * very top of hv_stack: that is guest_cpu_user_regs().
  */
+#include <common/x86_traps.h>  /* X86_TRAP_HAS_ERRCODE: the one list   */
 #include <hv/config.h>
 #include <hv/desc.h>
+#include <hv/entry.h>           /* UREGS_SIZE, TRAP_STUB_SIZE           */
 
-#define REGS_SIZE (18 * 4)      /* sizeof(struct cpu_user_regs) */
-
-/* Vectors for which the CPU itself pushes an error code. */
-#define HAS_ERRCODE(n) ((n) == 8 || ((n) >= 10 && (n) <= 14) || (n) == 17 || \
-                        (n) == 21 || (n) == 29 || (n) == 30)
+#define REGS_SIZE UREGS_SIZE    /* sizeof(struct cpu_user_regs) */
 
         .text
 
 /* One stub per vector; .rept with a counter generates all 256. */
         .globl  trap_stubs_start
-        .align  16
+        .align  TRAP_STUB_SIZE
 trap_stubs_start:
         vector = 0
         .rept   256
-        .align  16                      /* every stub is 16 bytes apart     */
-        .if     HAS_ERRCODE(vector)
-        nop; nop                        /* keep the length uniform          */
-        .else
+        stub = .                        /* where this vector's stub starts  */
+        .if     X86_TRAP_HAS_ERRCODE(vector) == 0
         pushl   $0                      /* fake error code                  */
         .endif
         pushl   $vector
         jmp     common_trap
+        .org    stub + TRAP_STUB_SIZE, 0x90 /* pad with nops; an error if   */
+                                        /* the stub is longer than that     */
         vector = vector + 1
         .endr
 
@@ -82,12 +80,6 @@ common_trap:
  * popped, while the frame is whole: a fault on one of them then leaves
  * every guest register in the frame for C to read and change.
  */
-#define UREGS_ds 28
-#define UREGS_es 32
-#define UREGS_fs 36
-#define UREGS_gs 40
-#define UREGS_eip 52
-
         .globl  restore_all
 restore_all:
 .Lload_ds:
@@ -105,7 +97,7 @@ restore_all:
         popl    %edi
         popl    %ebp
         popl    %eax
-        addl    $24, %esp               /* skip ds es fs gs, entry_vector   */
+        addl    $(UREGS_eip - UREGS_ds), %esp /* skip ds..gs, entry_vector  */
                                         /* and error_code                   */
 .Liret:
         iret                            /* eip, cs, eflags [, esp, ss]      */
@@ -148,13 +140,13 @@ restore_all:
  */
 .Lfix_iret:
         subl    $UREGS_eip, %esp        /* back to the start of the frame   */
-        movl    %ebx, 0(%esp)           /* put the guest's registers back   */
-        movl    %ecx, 4(%esp)
-        movl    %edx, 8(%esp)
-        movl    %esi, 12(%esp)
-        movl    %edi, 16(%esp)
-        movl    %ebp, 20(%esp)
-        movl    %eax, 24(%esp)
+        movl    %ebx, UREGS_ebx(%esp)   /* put the guest's registers back   */
+        movl    %ecx, UREGS_ecx(%esp)
+        movl    %edx, UREGS_edx(%esp)
+        movl    %esi, UREGS_esi(%esp)
+        movl    %edi, UREGS_edi(%esp)
+        movl    %ebp, UREGS_ebp(%esp)
+        movl    %eax, UREGS_eax(%esp)
         mov     %ds, UREGS_ds(%esp)     /* and its segment registers (16    */
         mov     %es, UREGS_es(%esp)     /* bits; readers mask the slots)    */
         mov     %fs, UREGS_fs(%esp)

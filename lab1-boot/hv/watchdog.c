@@ -104,7 +104,7 @@ static void rtc_interrupt(struct cpu_user_regs *regs)
         domain_crash(d, "watchdog: ran %lu ticks without ending", ticks);
     /* trap_dispatch (or the blocked domain's idle loop) moves on from it */
 }
-REGISTER_TRAP_HANDLER(FIRST_IRQ_VECTOR + IRQ_RTC, 1, rtc_interrupt);
+REGISTER_TRAP_HANDLER(FIRST_IRQ_VECTOR + IRQ_RTC, rtc_interrupt);
 
 /* Each domain gets the whole budget. */
 static void watchdog_switch(struct vcpu *prev, struct vcpu *next)

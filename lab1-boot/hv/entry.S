@@ -166,7 +166,7 @@ restore_all:
         popl    %edi
         popl    %ebp
         popl    %eax
-        addl    $24, %esp               /* skip ds es fs gs, entry_vector   */
+        addl    $(UREGS_eip - UREGS_ds), %esp /* skip ds..gs, entry_vector  */
                                         /* and error_code                   */
 .Liret:
         iret                            /* eip, cs, eflags [, esp, ss]      */
@@ -209,13 +209,13 @@ restore_all:
  */
 .Lfix_iret:
         subl    $UREGS_eip, %esp        /* back to the start of the frame   */
-        movl    %ebx, 0(%esp)           /* put the guest's registers back   */
-        movl    %ecx, 4(%esp)
-        movl    %edx, 8(%esp)
-        movl    %esi, 12(%esp)
-        movl    %edi, 16(%esp)
-        movl    %ebp, 20(%esp)
-        movl    %eax, 24(%esp)
+        movl    %ebx, UREGS_ebx(%esp)   /* put the guest's registers back   */
+        movl    %ecx, UREGS_ecx(%esp)
+        movl    %edx, UREGS_edx(%esp)
+        movl    %esi, UREGS_esi(%esp)
+        movl    %edi, UREGS_edi(%esp)
+        movl    %ebp, UREGS_ebp(%esp)
+        movl    %eax, UREGS_eax(%esp)
         mov     %ds, UREGS_ds(%esp)     /* and its segment registers (16    */
         mov     %es, UREGS_es(%esp)     /* bits; readers mask the slots)    */
         mov     %fs, UREGS_fs(%esp)

@@ -143,12 +143,14 @@ void schedule(void) __attribute__((noreturn));
 void start_domains(void) __attribute__((noreturn));
 unsigned long get_p2m(const struct domain *d, unsigned long pfn);
 void set_p2m(struct domain *d, unsigned long pfn, unsigned long mfn);
-
-/* Built, running, blocked or paused: not yet ended.  Inline: every return
- * to a guest asks it. */
+/*
+ * Built, running, blocked or paused: not (yet) ended.  Inline, and one
+ * range check, because every return to a guest and every hypercall asks.
+ */
 static inline int domain_alive(const struct domain *d)
 {
-    return d->state >= DOMSTATE_built && d->state <= DOMSTATE_paused;
+    return (unsigned int)d->state - DOMSTATE_built <=
+           (unsigned int)DOMSTATE_paused - DOMSTATE_built;
 }
 _Static_assert(DOMSTATE_built + 1 == DOMSTATE_running &&
                    DOMSTATE_running + 1 == DOMSTATE_blocked &&
@@ -175,9 +177,9 @@ void print_vcpu_switch_hooks(void);
 void fpu_switch(struct vcpu *prev, struct vcpu *next);
 
 /*
- * Given (hv/watchdog.c), a documented weak hook: arm the RTC watchdog that
- * destroys a domain which runs too long without ending.  Lab 5 overrides
- * it with its own timer.
+ * Given (hv/watchdog.c), a documented weak hook: start the watchdog that
+ * destroys a domain running longer than watchdog= (lab 1, an initcall).
+ * Lab 5, whose scheduler preempts instead, overrides it.
  */
 void watchdog_init(void);
 

@@ -107,16 +107,16 @@ hypercall_entry:
         pushl   %edx                    /* argument 3                       */
         pushl   %ecx                    /* argument 2                       */
         pushl   %ebx                    /* argument 1: %esp = the frame     */
-        movl    $__HYPERVISOR_DS, %ebp  /* C needs our %ds and %es (not %fs */
-        movl    %ebp, %ds               /* or %gs: C never uses them); %ebp */
-        movl    %ebp, %es               /* because the arguments are live   */
+        movl    $__HYPERVISOR_DS, %ebx  /* C needs our %ds and %es (not %fs */
+        movl    %ebx, %ds               /* or %gs: C never uses them).  The */
+        movl    %ebx, %es               /* frame holds the arguments now    */
         cld                             /* C expects the direction flag clear */
         testb   $3, UREGS_cs(%esp)      /* the ring check, the only one: RPL */
         jz      .Lhypercall_from_hv     /* 0 means the hypervisor: a bug    */
-        movl    current, %ebp           /* %ebp: C preserves it across calls */
-        incl    VCPU_nr_traps(%ebp)     /* count it, as trap_dispatch does  */
-        movl    VCPU_domain(%ebp), %ebp /* %ebp = current->domain           */
-        cmpl    $DOMAIN_STATE_RUNNING, DOMAIN_state(%ebp)
+        movl    current, %ebx           /* %ebx: C preserves it across calls */
+        incl    VCPU_nr_traps(%ebx)     /* count it, as trap_dispatch does  */
+        movl    VCPU_domain(%ebx), %ebx /* %ebx = current->domain           */
+        cmpl    $DOMAIN_STATE_RUNNING, DOMAIN_state(%ebx)
         jne     .Lhypercall_slow        /* ended? C refuses and says why    */
         cmpl    $NR_HYPERCALLS, %eax    /* the number is the guest's: check */
         jae     .Lhypercall_bad_nr      /* it before it indexes the table   */
@@ -124,9 +124,9 @@ hypercall_entry:
         movl    %eax, UREGS_eax(%esp)   /* its result, the guest's new %eax */
 .Lhypercall_exit:
         /* guest_exit_work(), inline for the case with nothing to do: */
-        cmpl    $DOMAIN_STATE_RUNNING, DOMAIN_state(%ebp)
+        cmpl    $DOMAIN_STATE_RUNNING, DOMAIN_state(%ebx)
         jne     .Lhypercall_exit_slow   /* it ended (or blocked): C decides */
-        movl    DOMAIN_shared_info(%ebp), %eax
+        movl    DOMAIN_shared_info(%ebx), %eax
         cmpb    $0, SHINFO_upcall_pending(%eax)
         jne     .Lhypercall_events      /* an event may be due              */
         /* fall through: nothing pending, back to the guest */
@@ -237,7 +237,7 @@ restore_all:
         pushl   %esp                    /* the frame                        */
         call    test_all_events         /* deliver it (lab 3)               */
         addl    $4, %esp
-        cmpl    $DOMAIN_STATE_RUNNING, DOMAIN_state(%ebp)
+        cmpl    $DOMAIN_STATE_RUNNING, DOMAIN_state(%ebx)
         je      restore_all             /* still running: back to the guest */
         jmp     .Lhypercall_exit_slow   /* delivering ended it              */
 .Lhypercall_slow:

@@ -3,7 +3,8 @@
  * (lab 1, given).
  *
  * Policy in lab 1:
- *   - int $0x82 from the guest kernel is a hypercall;
+ *   - int $0x82 from the guest kernel is a hypercall: its gate goes
+ *     straight to hv/entry.S's hypercall_entry, not through here;
  *   - a vector with a registered handler (REGISTER_TRAP_HANDLER) goes there;
  *   - a fault in the hypervisor is either an expected one (a guest copy,
  *     listed in the exception table: resume at its fixup) or a bug (panic);
@@ -111,15 +112,15 @@ void print_trap_table(void)
                    e->origin.name, e->origin.lab);
         }
     /* What trap_dispatch() does with every vector nobody registered. */
-    printk("  vector %#04x (hypercall): do_hypercall lab 1 (built into "
-           "trap_dispatch)\n", HYPERCALL_VECTOR);
+    printk("  vector %#04x (hypercall): hypercall_entry lab 1 (its own gate, "
+           "hv/entry.S)\n", HYPERCALL_VECTOR);
     printk("  other vectors: from a guest, the weak hook do_guest_trap; from "
            "the hypervisor, the exception table or fatal_trap\n");
 }
 
 void init_idt(void)
 {
-    extern char trap_stubs_start[];
+    extern char trap_stubs_start[], hypercall_entry[];
     struct {
         uint16_t limit;
         uint32_t base;
@@ -136,8 +137,7 @@ void init_idt(void)
         set_gate(v, GATE_INTERRUPT, 0, trap_stubs_start + TRAP_STUB_SIZE * v);
     set_gate(TRAP_int3, GATE_INTERRUPT, 3, trap_stubs_start + TRAP_STUB_SIZE * TRAP_int3);
     set_gate(TRAP_overflow, GATE_INTERRUPT, 3, trap_stubs_start + TRAP_STUB_SIZE * TRAP_overflow);
-    set_gate(HYPERCALL_VECTOR, GATE_INTERRUPT, 1,
-             trap_stubs_start + TRAP_STUB_SIZE * HYPERCALL_VECTOR);
+    set_gate(HYPERCALL_VECTOR, GATE_INTERRUPT, 1, hypercall_entry); /* its own */
 
     __asm__ volatile("lidt %0" : : "m"(idtr));
     build_trap_handler_table();
@@ -188,6 +188,90 @@ __weak void do_guest_trap(struct cpu_user_regs *regs)
                  regs->eip);
 }
 
+/* ---- faults on the way back to a guest (hv/entry.S's exit fixups) ---- */
+
+/* The fault that sent us to the last fixup, for its messages. */
+static unsigned int fixup_vector, fixup_error_code;
+static const char *const seg_names[] = { "ds", "es", "fs", "gs" };
+
+/*
+ * Documented weak hook: deliver the guest's *failsafe callback* - Xen's
+ * name for the guest's handler of exactly this fault (a selector that
+ * cannot be reloaded on the way back).  Return 1 if it was delivered (or
+ * delivering it ended the domain), 0 if the guest has none.  Lab 1 knows
+ * no callbacks; lab 3, where set_callbacks registers it, overrides this
+ * (hv/failsafe.c).
+ */
+__weak int deliver_failsafe_callback(struct cpu_user_regs *regs)
+{
+    (void)regs;
+    return 0;
+}
+
+/*
+ * The selector in slot `which` (0 ds .. 3 gs) of the guest's frame could
+ * not be loaded on the way back (hv/entry.S).  Deliver the failsafe
+ * callback if the guest has one; otherwise put the null selector in that
+ * slot - a guest may always load null into a data segment register, and
+ * it sees the change when it next uses the register.  restore_all then
+ * tries again.
+ */
+void exit_segment_fault(struct cpu_user_regs *regs, unsigned int which)
+{
+    uint32_t *slot = &regs->ds + which;
+    struct domain *d;
+
+    /*
+     * The hypervisor never uses %fs or %gs, and hypercall_entry does not
+     * even load them: during a hypercall they still hold the guest's
+     * selectors.  A fault in the hypervisor saves them in its own frame,
+     * and if the guest's descriptor went bad meanwhile (the very fault
+     * being fixed up, often), restoring that frame faults again.  Null
+     * serves the hypervisor just as well.
+     */
+    if (!guest_mode(regs) && (which == 2 || which == 3)) {
+        *slot = 0;
+        return;
+    }
+    if (which > 3 || !guest_mode(regs))
+        panic("could not reload %%%s = %#x returning to the hypervisor itself "
+              "(%s, error code %#x)", which <= 3 ? seg_names[which] : "?",
+              *slot & 0xFFFF, trap_name(fixup_vector), fixup_error_code);
+    d = current->domain;
+    printk("d%u (%s): returning to the guest: %%%s = %#x could not be loaded "
+           "(%s, error code %#x)\n", d->domain_id, d->name, seg_names[which],
+           *slot & 0xFFFF, trap_name(fixup_vector), fixup_error_code);
+    result("d%u: exit fault %s=%#x vector=%u", d->domain_id, seg_names[which],
+           *slot & 0xFFFF, fixup_vector);
+    if (!deliver_failsafe_callback(regs)) {
+        printk("d%u (%s): no failsafe callback: %%%s is loaded with the null "
+               "selector\n", d->domain_id, d->name, seg_names[which]);
+        *slot = 0;
+    }
+    if (!domain_alive(d))
+        schedule();             /* delivering it ended the domain */
+}
+
+/*
+ * The iret back to the guest faulted: its cs:eip, eflags or ss:esp cannot
+ * be loaded (for example an eip past the end of its code segment, after a
+ * hypercall made from the last two bytes below the hole).  The guest has
+ * nowhere sensible to go: end the domain, naming the frame.
+ */
+void exit_iret_fault(struct cpu_user_regs *regs)
+{
+    struct domain *d = current->domain;
+
+    if (!guest_mode(regs))
+        panic("iret to the hypervisor itself at %#x:%#x faulted (%s)",
+              regs->cs & 0xFFFF, regs->eip, trap_name(fixup_vector));
+    result("d%u: exit fault iret cs=%#x eip=%#x vector=%u", d->domain_id,
+           regs->cs & 0xFFFF, regs->eip, fixup_vector);
+    domain_crash(d, "returning to it failed: iret to %#x:%#x raised %s",
+                 regs->cs & 0xFFFF, regs->eip, trap_name(fixup_vector));
+    schedule();
+}
+
 /* Lab 3 delivers pending events here; lab 1 has none. */
 __weak void test_all_events(struct cpu_user_regs *regs)
 {
@@ -200,10 +284,9 @@ void trap_dispatch(struct cpu_user_regs *regs)
     unsigned long fixup;
 
     if (guest_mode(regs))
-        current->nr_traps++; /* every entry from this guest, hypercalls too */
-    if (v == HYPERCALL_VECTOR && guest_mode(regs)) {
-        do_hypercall(regs);
-    } else if (trap_handlers[v]) {
+        current->nr_traps++; /* every entry from this guest (hypercall_entry
+                                counts the hypercalls) */
+    if (trap_handlers[v]) {
         trap_handlers[v](regs);
     } else if (v >= FIRST_IRQ_VECTOR && v < FIRST_IRQ_VECTOR + NR_IRQS) {
         /* All lines are masked until lab 5; this can only be spurious. */
@@ -211,17 +294,35 @@ void trap_dispatch(struct cpu_user_regs *regs)
         fixup = search_exception_table(regs->eip);
         if (!fixup)
             fatal_trap(regs);
+        fixup_vector = v;       /* for the fixup's messages */
+        fixup_error_code = regs->error_code;
         regs->eip = fixup;      /* e.g. copy_from_guest hit an unmapped page */
         return;
     } else {
         do_guest_trap(regs);
     }
 
-    if (guest_mode(regs)) {
-        if (!domain_alive(current->domain))
-            schedule();          /* it ended: never return to it */
+    if (guest_mode(regs))
+        guest_exit_work(regs);
+}
+
+/*
+ * The last thing before every return to a guest (trap_dispatch, and
+ * hv/entry.S's hypercall_entry, which does the common case - running, no
+ * event pending - inline and calls this for the rest).
+ *
+ * Back to the guest - unless it ended.  Anything before may have ended it
+ * (a handler, a hypercall, an interrupt's handler), and so may delivering
+ * its events: an upcall whose frame cannot be written destroys the domain.
+ * A domain that is no longer alive is never resumed, not even for one
+ * instruction: schedule() runs the next.
+ */
+void guest_exit_work(struct cpu_user_regs *regs)
+{
+    if (domain_alive(current->domain))
         test_all_events(regs);
-    }
+    if (!domain_alive(current->domain))
+        schedule();
 }
 
 /* The 8259 PICs: move IRQs 0-15 to vectors 0x20-0x2F (the BIOS put them

@@ -18,7 +18,7 @@
  *    .domain_options     REGISTER_DOMAIN_OPTION(k,fn,h)  unique key
  *    .initcall           __initcall(fn)                  all run, link order
  *    .vcpu_switch_hooks  REGISTER_VCPU_SWITCH_HOOK(fn)   all run, link order
- *    __ex_table          (asm in hv/guest_access.c)      one per instruction
+ *    __ex_table          (asm in hv/guest_access.h)      one per instruction
  *
  *    Every table is declared by lab 1 (here and in hv/hv.ld).
  *
@@ -43,6 +43,10 @@
  *    schedule            hv/sched.h   lab 1 hv/domain.c     (lab 5)
  *    start_domains       hv/sched.h   lab 1 hv/domain.c     (lab 5)
  *    event_source_armed  hv/event.h   lab 3 debug_virq.c    (lab 5)
+ *    fpu_switch          hv/sched.h   lab 1 hv/domain.c     (lab 5)
+ *    watchdog_init       hv/sched.h   lab 1 hv/watchdog.c   (lab 5)
+ *    deliver_failsafe_callback
+ *                        hv/traps.h   lab 1 hv/traps.c      lab 3 failsafe.c
  *
  * The lab an entry belongs to is never typed by hand: the Makefile
  * compiles every file with -DPARAKEET_LAB=N, N taken from the labN-...

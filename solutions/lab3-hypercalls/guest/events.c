@@ -183,7 +183,9 @@ long evtchn_bind_virq(unsigned int virq)
 
 long evtchn_send(evtchn_port_t port)
 {
-    evtchn_op_t op = { .cmd = EVTCHNOP_send };
+    evtchn_op_t op;   /* send reads only cmd and port: no need to clear */
+
+    op.cmd = EVTCHNOP_send;
     op.u.send.port = port;
     return evtchn_op(&op);
 }

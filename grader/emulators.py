@@ -24,7 +24,6 @@ import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Dict, List, Optional
 
 # --- settings recorded in every log ----------------------------------------

@@ -16,7 +16,7 @@ import os
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 CONSOLE_TAIL = 15   # console lines shown for a failure
 

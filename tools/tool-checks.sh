@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tools/tool-checks.sh - checks shared by tools/deps and tools/doctor
 # (sourced, not run): one definition of "this tool is usable", so the
 # installer and the doctor never disagree.

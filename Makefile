@@ -117,6 +117,8 @@ help:
 	@echo "  make skeletons        regenerate every skeleton from solutions/"
 	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
 	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
+	@echo "  make lint             shellcheck, pyflakes3 and clang-format in check mode (tools/lint)"
+	@echo "  make check-links      every link in README.md and handouts/ resolves, here and in a release"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
 	@echo "  make deps             install missing tools (apt-get) or print the command"
 	@echo "  make dist DEST=dir    a student release: everything but solutions/"
@@ -244,3 +246,12 @@ gradescope:
 
 clean:
 	rm -rf build .gdbinit
+
+# ---------------------------------------------------------------- lint and links
+# (tools/lint, tools/check-links.py; both are steps of make test)
+.PHONY: lint check-links
+lint:
+	@bash tools/lint
+
+check-links:
+	@$(PYTHON) tools/check-links.py

@@ -99,7 +99,7 @@ LIBGUEST := $(BUILD)/libguest.a
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
-        skeletons check-skeletons check-exercises doctor deps unit gradescope
+        skeletons check-skeletons check-exercises check-bench doctor deps unit abi gradescope
 
 all: build
 
@@ -113,10 +113,12 @@ help:
 	@echo "  make gdb              attach GDB to make qemu-gdb, with the hypervisor's symbols"
 	@echo "  make bochs            boot the same guests in Bochs (it enforces segment limits)"
 	@echo "  make grade            grade labs 1..LAB against lab LAB's build"
-	@echo "  make unit             host-side unit tests (ELF checks, formatting)"
+	@echo "  make unit             host-side unit tests (ELF checks, formatting) and the ABI test"
+	@echo "  make abi              the ABI test alone: public headers against Xen 3.0's sizes, offsets, numbers"
 	@echo "  make skeletons        regenerate every skeleton from solutions/"
 	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
 	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
+	@echo "  make check-bench      instructions per hypercall, trap and event vs tools/bench-baseline.ini"
 	@echo "  make lint             shellcheck, pyflakes3 and clang-format in check mode (tools/lint)"
 	@echo "  make check-links      every link in README.md and handouts/ resolves, here and in a release"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
@@ -225,8 +227,13 @@ test: deps
 
 # ---------------------------------------------------------------- checks
 UNIT_SRCS := $(foreach d,$(LAB_DIRS_ALL),$(wildcard $(d)/tests/unit/test_*.c))
+ABI_SRCS := $(foreach d,$(LAB_DIRS_ALL),$(wildcard $(d)/tests/abi/abi_*.c))
 unit:
-	@bash tools/unit-tests $(UNIT_SRCS)
+	@rc=0; bash tools/unit-tests $(UNIT_SRCS) || rc=1; \
+	  CC='$(CC)' bash tools/abi-check $(ABI_SRCS) || rc=1; exit $$rc
+
+abi:
+	@CC='$(CC)' bash tools/abi-check $(ABI_SRCS)
 
 skeletons:
 	@$(PYTHON) tools/skeleton generate
@@ -236,6 +243,12 @@ check-skeletons:
 
 check-exercises:
 	@$(PYTHON) tools/check-exercises
+
+# Instructions per paravirtual operation (lab 3's bench guest, REF=all) on
+# both emulators, against tools/bench-baseline.ini: a path >10 % longer fails.
+check-bench:
+	@$(MAKE) --no-print-directory build LAB=3 REF=all
+	@$(PYTHON) tools/check-bench --build build/lab3-refall
 
 dist:
 	@bash tools/dist $(DEST)

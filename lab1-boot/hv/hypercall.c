@@ -89,20 +89,17 @@ static long do_console_io(unsigned long cmd, unsigned long count,
 REGISTER_HYPERCALL(__HYPERVISOR_console_io, 1, do_console_io);
 
 /*
- * sched_op, lab 1 version: only SCHEDOP_shutdown.  The argument is a
- * pointer to struct sched_shutdown, as in Xen 3.  Lab 3 replaces this.
+ * sched_op(cmd, arg), lab 1 version: only SCHEDOP_shutdown, whose arg is
+ * the reason itself (SHUTDOWN_*), by value, as in Xen 3.0.  Lab 3
+ * replaces this.
  */
-static long do_sched_op_shutdown_only(unsigned long cmd, unsigned long arg)
+static long do_sched_op_shutdown_only(unsigned long cmd, unsigned long reason)
 {
-    struct sched_shutdown sd;
-
     if (cmd != SCHEDOP_shutdown)
         return -ENOSYS;
-    if (copy_from_guest(&sd, arg, sizeof(sd)))
-        return -EFAULT;
-    if (sd.reason > SHUTDOWN_crash)
+    if (reason > SHUTDOWN_crash)
         return -EINVAL;
-    domain_shutdown(current->domain, sd.reason);
+    domain_shutdown(current->domain, reason);
     return 0; /* not seen: trap_dispatch schedules the next domain */
 }
 REGISTER_HYPERCALL(__HYPERVISOR_sched_op, 1, do_sched_op_shutdown_only);

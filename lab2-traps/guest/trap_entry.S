@@ -8,6 +8,8 @@
  * error code, then the vector), and guest_trap_common saves the registers
  * and calls guest_trap(struct trap_frame *) in C.
  */
+#include <public/xen.h>         /* FLAT_USER_*, FLAT_KERNEL_DS       */
+
 #define STUB(n)                 \
         .globl guest_trap_##n;  \
 guest_trap_##n:                 \
@@ -67,12 +69,12 @@ enter_user_asm:
         movl    %esp, saved_kernel_esp
         movl    20(%esp), %eax          /* entry                          */
         movl    24(%esp), %ecx          /* user_esp                       */
-        pushl   $0x0833                 /* FLAT_USER_SS                   */
+        pushl   $FLAT_USER_SS           /* ring-3 stack segment           */
         pushl   %ecx
         pushfl
-        pushl   $0x082b                 /* FLAT_USER_CS                   */
+        pushl   $FLAT_USER_CS           /* ring-3 code segment            */
         pushl   %eax
-        movl    $0x0833, %edx           /* user data segments             */
+        movl    $FLAT_USER_DS, %edx     /* user data segments             */
         movl    %edx, %ds
         movl    %edx, %es
         iret
@@ -85,7 +87,7 @@ enter_user_asm:
 return_from_user:
         movl    4(%esp), %eax
         movl    saved_kernel_esp, %esp
-        movl    $0x0821, %edx           /* FLAT_KERNEL_DS                 */
+        movl    $FLAT_KERNEL_DS, %edx   /* the kernel's data segments     */
         movl    %edx, %ds
         movl    %edx, %es
         popl    %edi

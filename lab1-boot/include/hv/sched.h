@@ -107,7 +107,7 @@ struct domain {
 
     /* lab 6: control and isolation */
     int is_privileged;          /* domain 0                                   */
-    unsigned long reservation;  /* dom_mem_op: pages it may grow to          */
+    unsigned long reservation;  /* memory_op: pages it may grow to           */
     struct {
         uint16_t flags, domid;
         uint32_t frame;

@@ -233,6 +233,28 @@ GRUB_MODULES = "normal multiboot iso9660 biosdisk serial terminal echo test iorw
 GRUB_MKRESCUE_OPTIONS = ["--install-modules=" + GRUB_MODULES,
                          "--locales=", "--fonts=", "--themes="]
 
+# Which grub-mkrescue makes i386-pc (BIOS) images: GRUB_MKRESCUE= names
+# one; else Debian's grub-mkrescue when its i386-pc modules (grub-pc-bin)
+# are installed; else Homebrew's prefixed builds (brew install
+# i686-elf-grub).  The same order as grub_mkrescue in tools/tool-checks.sh
+# (tools/test-platforms checks that the two agree).
+GRUB_MKRESCUE_NAMES = ("GRUB_MKRESCUE=", "grub-mkrescue (with /usr/lib/grub/i386-pc)",
+                       "i686-elf-grub-mkrescue", "i386-elf-grub-mkrescue")
+
+
+def grub_mkrescue() -> str:
+    """The grub-mkrescue command to run, or "" when there is none."""
+    named = os.environ.get("GRUB_MKRESCUE")
+    if named:
+        return named if shutil.which(named) else ""
+    if shutil.which("grub-mkrescue") and os.path.isdir("/usr/lib/grub/i386-pc"):
+        return "grub-mkrescue"
+    for c in ("i686-elf-grub-mkrescue", "i386-elf-grub-mkrescue"):
+        if shutil.which(c):
+            return c
+    return ""
+
+
 _iso_locks: Dict[str, threading.Lock] = {}
 _iso_locks_guard = threading.Lock()
 
@@ -261,9 +283,12 @@ def grub_iso(build: str, modules: List[Module], hv_args: str, kernel: str = "hv.
         if os.path.isfile(iso):
             os.utime(iso)   # recently used: the last to be pruned
             return iso
-        if not shutil.which("grub-mkrescue"):
-            raise SetupError("grub-mkrescue not found: install grub-pc-bin grub-common "
-                             "xorriso mtools (make deps)")
+        mkrescue = grub_mkrescue()
+        if not mkrescue:
+            raise SetupError("no grub-mkrescue for i386-pc found (tried %s): "
+                             "make deps installs one (Debian: grub-common grub-pc-bin "
+                             "xorriso mtools; macOS: brew install i686-elf-grub xorriso mtools)"
+                             % ", ".join(GRUB_MKRESCUE_NAMES))
         os.makedirs(cache, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=cache) as tmp:
             root = os.path.join(tmp, "iso")
@@ -275,13 +300,13 @@ def grub_iso(build: str, modules: List[Module], hv_args: str, kernel: str = "hv.
             with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
                 f.write(cfg)
             out = os.path.join(tmp, "out.iso")
-            r = subprocess.run(["grub-mkrescue", "-o", out] + GRUB_MKRESCUE_OPTIONS + [root],
+            r = subprocess.run([mkrescue, "-o", out] + GRUB_MKRESCUE_OPTIONS + [root],
                                stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                timeout=120, start_new_session=True)
             if r.returncode != 0 or not os.path.isfile(out):
-                raise SetupError("grub-mkrescue failed (status %d):\n%s"
-                                 % (r.returncode, r.stdout[-2000:]))
+                raise SetupError("%s failed (status %d):\n%s"
+                                 % (mkrescue, r.returncode, r.stdout[-2000:]))
             os.replace(out, iso)   # atomic: readers never see half an ISO
         _prune_grub_cache(cache, keep=iso)
     return iso

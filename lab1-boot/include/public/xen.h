@@ -7,15 +7,16 @@
  * without PAE.  Every number, structure layout and calling convention
  * below that Parakeet implements is that release's, so a student can open
  * Xen 3.0's xen/include/public and find the same thing under the same
- * name.  The ABI is pinned by a host test (lab1-boot/tests/unit/abi_xen.c,
- * run by `make unit`): changing a number or moving a field fails it.
+ * name.  The ABI is pinned by a host test (tests/abi/abi_xen.c, run by
+ * `make unit`): changing a number or moving a field fails it.
  *
  * What is Parakeet's own (marked "Parakeet:" where it is defined):
  *   - START_INFO_MAGIC ("parakeet-1.0-x86_32"; Xen writes "xen-3.0-x86_32")
  *     and the three start_info fields after cmd_line (domid,
  *     shared_info_va, first_free_pfn), which Xen guests learn otherwise;
  *   - test_report (48) and, in lab 3, debug_virq (49): numbers from the
- *     range Xen keeps for architecture-specific hypercalls (48-55);
+ *     range 48-55 that Xen (named in 3.0.4: __HYPERVISOR_arch_0..7) keeps
+ *     for architecture-specific hypercalls;
  *   - the guest segments end at HYPERVISOR_VIRT_START; Xen 3.0's reach
  *     4 MiB further, over the read-only machine-to-phys table (lab 1's
  *     handout says why Parakeet does not).
@@ -109,7 +110,8 @@
 #define __HYPERVISOR_vm_assist 21
 #define __HYPERVISOR_mmuext_op 26
 /*
- * Parakeet: Xen keeps numbers 48-55 for architecture-specific hypercalls.
+ * Parakeet: Xen keeps numbers 48-55 for architecture-specific hypercalls
+ * (__HYPERVISOR_arch_0..7 from Xen 3.0.4 on).
  * We use the first for the grader's result channel: a test guest reports a
  * value it computed, and the hypervisor writes it, tagged with the domain
  * id, on a serial line the guest cannot write to directly.

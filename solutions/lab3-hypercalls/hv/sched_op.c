@@ -76,4 +76,4 @@ static long do_sched_op(unsigned long cmd, unsigned long arg)
     //@ return -ENOSYS;
     //@ end
 }
-REGISTER_HYPERCALL(__HYPERVISOR_sched_op, 3, do_sched_op);
+REGISTER_HYPERCALL(__HYPERVISOR_sched_op, do_sched_op);

@@ -2,12 +2,18 @@
 """tools/check-format.py FILE... - are these C files formatted as
 .clang-format says?  (The C part of tools/lint.)
 
-This is `clang-format --dry-run --Werror` with one difference: clang-format
-14 (Debian 12's) splits every extended-asm statement at its colons when
-ColumnLimit is 0 - a known bug, llvm/llvm-project#62754, fixed in later
-releases - while the project writes short asm statements on one line.  So
-both the file and clang-format's version of it are compared after joining
-asm colon lines; every other difference counts.
+This is `clang-format --dry-run --Werror` with two allowances, both for
+the way the code was written by hand:
+- clang-format 14 (Debian 12's) splits every extended-asm statement at its
+  colons when ColumnLimit is 0 - a known bug, llvm/llvm-project#62754,
+  fixed in later releases - while the project writes short asm statements
+  on one line;
+- alignment padding: the authors line up comment columns, values and
+  macro backslashes across blocks that clang-format groups differently.
+So the file and clang-format's version of it are compared after joining
+asm colon lines and reducing every run of blanks after the indentation to
+one; indentation, line breaks, braces, and a missing or extra single blank
+still count.
 
 Prints FILE:LINE: what clang-format would write instead, for the first
 difference in each file; exit status 1 when any file differs, 2 when
@@ -41,7 +47,16 @@ def canonical(text):
             out[-1] = re.sub(r"\s*:\s*", ":", out[-1])
             if stripped.endswith(";") or stripped.endswith(";\\"):
                 in_asm = False
-    return out
+    return [align_free(ln) for ln in out]
+
+
+def align_free(line):
+    """line with its alignment padding removed: the indentation stays, any
+    other run of blanks becomes one (a comment column, a macro's aligned
+    backslashes, aligned values).  Where clang-format wants one blank and
+    the file has none, or the reverse, the lines still differ."""
+    indent = line[:len(line) - len(line.lstrip())]
+    return indent + re.sub(r"[ \t]{2,}", " ", line[len(indent):]).rstrip()
 
 
 def check(path):

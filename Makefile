@@ -293,4 +293,4 @@ lint:
 	@bash tools/lint
 
 check-links:
-	@$(PYTHON) tools/check-links.py
+	@$(PYTHON) tools/check-links.py $(if $(wildcard solutions),--release)

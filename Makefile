@@ -326,3 +326,9 @@ lint:
 
 check-links:
 	@$(PYTHON) tools/check-links.py $(if $(wildcard solutions),--release)
+
+# The README's two commands on a minimal Debian 12 root (debootstrap):
+# run before each release, as root; not part of make test.
+.PHONY: test-fresh
+test-fresh:
+	@bash tools/test-fresh

@@ -293,10 +293,10 @@ abi:
 	@CC='$(CC)' bash tools/abi-check $(ABI_SRCS)
 
 skeletons:
-	@$(PYTHON) tools/skeleton generate
+	@$(PYTHON) tools/skeleton.py generate
 
 check-skeletons:
-	@$(PYTHON) tools/skeleton check
+	@$(PYTHON) tools/skeleton.py check
 
 check-exercises:
 	@$(PYTHON) tools/check-exercises

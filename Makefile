@@ -84,7 +84,7 @@ LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
 # ---------------------------------------------------------------- sources
 # pick(file): the solution copy when the file's lab is in REF and has one.
 # SKEL_DIR=dir overrides both: a file at dir/<same path> is compiled
-# instead (tools/check-exercises puts there a solution with one exercise
+# instead (tools/check-exercises.py puts there a solution with one exercise
 # left undone, to prove each test's `exercises =` list).
 SKEL_DIR ?=
 pick = $(or $(if $(SKEL_DIR),$(wildcard $(SKEL_DIR)/$(1))),$(if $(and $(filter $(call labnum,$(1)),$(REF_LABS)),$(wildcard solutions/$(1))),solutions/$(1),$(1)))
@@ -188,7 +188,7 @@ help:
 	@echo "  HIDDEN=dir     extra test directory (an instructor's hidden tests: *.ini, and guests *.c, labN/*.c)"
 	@echo "  TIMEOUT_SCALE=x  multiply every test timeout (slow machines)"
 	@echo "  TOOLPREFIX=p   cross toolchain prefix (found: '$(TOOLPREFIX)')"
-	@echo "  SKEL_DIR=dir   compile dir/labN-*/F instead of F where it exists (tools/check-exercises)"
+	@echo "  SKEL_DIR=dir   compile dir/labN-*/F instead of F where it exists (tools/check-exercises.py)"
 
 deps:
 	@bash tools/deps
@@ -299,18 +299,18 @@ check-skeletons:
 	@$(PYTHON) tools/skeleton.py check
 
 check-exercises:
-	@$(PYTHON) tools/check-exercises
+	@$(PYTHON) tools/check-exercises.py
 
 # Every catalogued wrong answer (solutions/labN-*/mutants.ini) must fail a
 # test of its lab.  MUTANTS=1 or MUTANTS=1:name narrows it.
 check-mutants:
-	@$(PYTHON) tools/check-mutants --jobs $(JOBS) $(MUTANTS)
+	@$(PYTHON) tools/check-mutants.py --jobs $(JOBS) $(MUTANTS)
 
 # Instructions per paravirtual operation (lab 3's bench guest, REF=all) on
 # both emulators, against tools/bench-baseline.ini: a path >10 % longer fails.
 check-bench:
 	@$(MAKE) --no-print-directory build LAB=3 REF=all
-	@$(PYTHON) tools/check-bench --build build/lab3-refall
+	@$(PYTHON) tools/check-bench.py --build build/lab3-refall
 
 dist:
 	@bash tools/dist $(if $(REF),--ref $(REF)) $(DEST)

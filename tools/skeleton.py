@@ -26,7 +26,7 @@ call EXERCISE_TODO.  A region without `//@ stub` leaves only the comment.
     tools/skeleton.py check                fail, with a diff, if any differs
     tools/skeleton.py self-test            test this tool on small inputs
     tools/skeleton.py partial SOL EX OUT   SOL's skeleton with only exercise EX
-                                        undone (tools/check-exercises)
+                                        undone (tools/check-exercises.py)
 
 In a student release (no solutions/ directory) generate and check say so
 and succeed: there is nothing to compare against.
@@ -56,7 +56,7 @@ def skeletonize(text, name="<input>", only=None):
     """Return the skeleton of one solution file's text.
 
     only: a set of exercise numbers; regions of other exercises keep their
-    reference code (a partial skeleton, for tools/check-exercises)."""
+    reference code (a partial skeleton, for tools/check-exercises.py)."""
     out = []
     state = "code"          # code -> solution -> stub -> code
     indent = ""

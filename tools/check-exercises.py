@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """
-tools/check-exercises - prove that every test names the right exercises.
+tools/check-exercises.py - prove that every test names the right exercises.
 
 Each test in labN-*/tests/tests.ini says which of its lab's exercises it
 depends on (`exercises = 1 2 4`).  Students read that list when a test
@@ -21,7 +21,7 @@ so, one exercise at a time:
 
 Runs on QEMU (Bochs for the tests that run only there).  Prints one line
 per exercise and a closing `N passed, N failed` (one check per exercise).
-Usage: tools/check-exercises [--jobs N] [LAB:EX ...]   e.g. 2:3
+Usage: tools/check-exercises.py [--jobs N] [LAB:EX ...]   e.g. 2:3
 """
 
 import argparse

@@ -187,7 +187,7 @@ def add_questions(doc: dict, pristine: str, sub, lab: int, results: str) -> dict
     doc.setdefault("tests", []).extend(items)
     answered = sum(1 for x in items if x["extra_data"]["answered"])
     # Appended: the output's first line stays what it was ("The build
-    # failed ..." is how grader/batch recognises a failed build).
+    # failed ..." is how grader/batch.py recognises a failed build).
     doc["output"] = ("%s\n\nQuestions: %d of %d answered in %s; they are graded by hand "
                      "(listed as tests, 0 points until then)."
                      % (doc.get("output", "").rstrip("\n"), answered, len(items),

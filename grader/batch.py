@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """
-grader/batch - grade a directory of submissions into one CSV.
+grader/batch.py - grade a directory of submissions into one CSV.
 
-    grader/batch --lab N [--ref SPEC] [--emu both] [--hidden DIR]
+    grader/batch.py --lab N [--ref SPEC] [--emu both] [--hidden DIR]
                  [--csv build/batch/grades.csv] SUBMISSIONS_DIR
 
 Each entry of SUBMISSIONS_DIR (a directory, .tar, .tar.gz, .tgz or .zip;

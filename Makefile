@@ -316,7 +316,7 @@ dist:
 	@bash tools/dist $(if $(REF),--ref $(REF)) $(DEST)
 
 handin:
-	@$(PYTHON) tools/handin --lab $(LAB)
+	@$(PYTHON) tools/handin.py --lab $(LAB)
 
 gradescope:
 	$(PYTHON) grader/gradescope.py --lab $(LAB) --emu $(EMU) $(if $(REF),--ref $(REF)) \

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """
-tools/handin - make a lab's submission archive (make handin LAB=N).
+tools/handin.py - make a lab's submission archive (make handin LAB=N).
 
-    python3 tools/handin --lab N [--out handin-labN.zip]
+    python3 tools/handin.py --lab N [--out handin-labN.zip]
 
 The archive is what grader/batch.py and the Gradescope autograder take: the
 lab directories of labs 1..N (your exercise files and whatever else you

@@ -129,15 +129,16 @@ def check_exercise(lab, ex, files, jobs, outroot):
     runs = [(t, "qemu" if "qemu" in t.emulators else t.emulators[0]) for t in tests]
     problems = []
     with cf.ThreadPoolExecutor(max_workers=jobs) as pool:
-        futs = {pool.submit(runtest.run_one, t, emu, os.path.join(ROOT, build_dir), outdir):
-                (t, emu) for t, emu in runs}
+        # Tests that boot the identical machine share one run (as in grade.py).
+        futs = [pool.submit(runtest.run_shared, ts, emu, os.path.join(ROOT, build_dir), outdir)
+                for ts, emu in runtest.group_runs(runs)]
         for f in cf.as_completed(futs):
-            t, emu = futs[f]
-            rec = f.result()
-            why = judge(rec, expectation(t, lab, ex), lab)
-            if why:
-                problems.append("%s on %s: %s (log: %s)" % (t.id, emu, why,
-                                                            os.path.relpath(rec.log, ROOT)))
+            for rec in f.result():
+                t, emu = rec.test, rec.emulator
+                why = judge(rec, expectation(t, lab, ex), lab)
+                if why:
+                    problems.append("%s on %s: %s (log: %s)"
+                                    % (t.id, emu, why, os.path.relpath(rec.log, ROOT)))
     return sorted(problems), len(runs)
 
 

@@ -14,7 +14,7 @@ memory and timeout are identical (boot_key) would boot the very same
 machine and see the very same output, so run_shared() boots it once and
 judges each of them on that output.  Each keeps its own verdict and log
 (the log names the tests it shared the boot with).  grade.py and
-tools/check-exercises group their runs with group_runs().
+tools/check-exercises.py group their runs with group_runs().
 """
 
 import os

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
+import tags
 from emulators import GRUB_FAILED
 
 END_RE = re.compile(r"^end status=(-?\d+)\s*$", re.M)
@@ -108,8 +109,18 @@ def unfinished(console: str, result: str) -> List[str]:
     return [line for _, line in seen]
 
 
-def verdict(test, console: str, result: str, outcome, emulator: str) -> Verdict:
-    """What this run means; see the module comment."""
+FORGED = "result line not produced by a test guest"
+
+
+def verdict(test, console: str, result: str, outcome, emulator: str,
+            nonces: Optional[List[str]] = None) -> Verdict:
+    """What this run means; see the module comment.  With nonces, guest
+    lines must carry this run's tags (tags.py); they are checked and
+    stripped before any pattern is matched."""
+    tagged = None
+    if nonces is not None:
+        tagged = tags.verify(result, nonces)
+        result, console = tagged.text, tags.display(console, nonces)
     v = Verdict("OK")
     v.todos = unfinished(console, result)
     pm = PANIC_RE.search(result) or PANIC_RE.search(console)
@@ -153,6 +164,10 @@ def verdict(test, console: str, result: str, outcome, emulator: str) -> Verdict:
             v.end_status, test.exit, " (3 = panic)" if v.end_status == 3 else "")
         v.expected = "end status=%d" % test.exit
         return v
+    if tagged and tagged.forged:
+        v.kind, v.reason = "FAIL", "%s: %s" % (FORGED, tagged.forged)
+        v.expected = "every guest line tagged by a guest of this run (grader/tags.py)"
+        return v
     values = {"memory": str(test.memory)}
     for channel, pats, text in (("result", test.results, result),
                                 ("console", test.console, console)):
@@ -174,6 +189,12 @@ def verdict(test, console: str, result: str, outcome, emulator: str) -> Verdict:
                 v.reason = "rejected pattern found on the %s channel: %s" % (channel, line.strip())
                 v.expected = "(must not match) " + pat
                 return v
+    if tagged and tagged.order:
+        v.kind, v.reason = "FAIL", "%s in this order: %s" % (FORGED, tagged.order)
+        return v
+    if tagged and nonces and not tagged.guest_lines:
+        v.kind, v.reason = "FAIL", "%s: no line at all came from a test guest" % FORGED
+        return v
     return v
 
 

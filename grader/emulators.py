@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+import tags
+
 # --- settings recorded in every log ----------------------------------------
 
 QEMU = "qemu-system-i386"
@@ -143,10 +145,18 @@ def qemu_initrd(paths: List[str], modules: List[Module]) -> str:
     return ",".join(parts)
 
 
+def with_nonces(modules: List[Module], nonces: Optional[List[str]]) -> List[Module]:
+    """The modules with each one's nonce after "--" (tags.py)."""
+    if not nonces:
+        return modules
+    return [Module(m.file, tags.with_nonce(m.args, n)) for m, n in zip(modules, nonces)]
+
+
 def launch_qemu(build: str, modules: List[Module], hv_args: str, memory: int,
                 workdir: str, interactive: bool = False, gdb_port: Optional[int] = None,
-                kernel: str = "hv.elf") -> Launch:
+                kernel: str = "hv.elf", nonces: Optional[List[str]] = None) -> Launch:
     """QEMU argv for one run.  interactive: console on stdio (Ctrl-A X quits)."""
+    modules = with_nonces(modules, nonces)
     hv = kernel_path(build, kernel)
     paths = module_paths(build, modules)
     os.makedirs(workdir, exist_ok=True)
@@ -297,10 +307,28 @@ def bochsrc(iso: str, memory: int, console: str, result: str, log: str) -> str:
 
 
 def launch_bochs(build: str, modules: List[Module], hv_args: str, memory: int,
-                 workdir: str, kernel: str = "hv.elf") -> Launch:
-    """Bochs argv for one run (builds or reuses the GRUB ISO first)."""
-    iso = grub_iso(build, modules, hv_args, kernel)
+                 workdir: str, kernel: str = "hv.elf",
+                 nonces: Optional[List[str]] = None) -> Launch:
+    """Bochs argv for one run (builds or reuses the GRUB ISO first).
+
+    With nonces, the cached ISO holds a placeholder of the same length
+    where each nonce goes, and this run boots a copy with the nonces
+    written in: grub-mkrescue still runs once per set of guests."""
     os.makedirs(workdir, exist_ok=True)
+    if nonces:
+        iso = grub_iso(build, with_nonces(modules, [tags.placeholder(i)
+                                                    for i in range(len(modules))]),
+                       hv_args, kernel)
+        with open(iso, "rb") as f:
+            data, problem = tags.patch_iso(f.read(), nonces)
+        if problem:
+            raise SetupError(problem)
+        iso = os.path.join(workdir, "run.iso")
+        with open(iso, "wb") as f:
+            f.write(data)
+        modules = with_nonces(modules, nonces)
+    else:
+        iso = grub_iso(build, modules, hv_args, kernel)
     console = os.path.join(workdir, "console.txt")
     result = os.path.join(workdir, "result.txt")
     log = os.path.join(workdir, "bochs.log")
@@ -330,11 +358,13 @@ def launch_bochs(build: str, modules: List[Module], hv_args: str, memory: int,
 
 
 def launch(emulator: str, build: str, modules: List[Module], hv_args: str, memory: int,
-           workdir: str, kernel: str = "hv.elf") -> Launch:
+           workdir: str, kernel: str = "hv.elf", nonces: Optional[List[str]] = None) -> Launch:
     if emulator == "qemu":
-        return launch_qemu(build, modules, hv_args, memory, workdir, kernel=kernel)
+        return launch_qemu(build, modules, hv_args, memory, workdir, kernel=kernel,
+                           nonces=nonces)
     if emulator == "bochs":
-        return launch_bochs(build, modules, hv_args, memory, workdir, kernel=kernel)
+        return launch_bochs(build, modules, hv_args, memory, workdir, kernel=kernel,
+                            nonces=nonces)
     raise ValueError("unknown emulator %r" % emulator)
 
 

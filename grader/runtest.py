@@ -18,6 +18,7 @@ from typing import Optional
 import checks
 import emulators
 import process
+import tags
 
 TAIL_BYTES = 256 << 10   # how much of the emulator's stdout/stderr/log goes into our log
 
@@ -55,9 +56,12 @@ def run_one(test, emulator: str, build: str, outdir: str, timeout_scale: float =
     log = os.path.abspath(os.path.join(outdir, base + ".log"))
     timeout = emulators.timeout_for(emulator, test.timeout * timeout_scale)
     t0 = time.monotonic()
+    # A fresh nonce per module and run: the guests fold it into every
+    # result line, so no line copied from another run verifies (tags.py).
+    nonces = tags.new_nonces(len(test.modules)) if test.guest_tags else None
     try:
         launch = emulators.launch(emulator, build, test.modules, test.hv_args, test.memory,
-                                  workdir, kernel=test.kernel)
+                                  workdir, kernel=test.kernel, nonces=nonces)
     except (emulators.SetupError, OSError) as e:
         v = checks.Verdict("ERROR", "could not start the run: %s" % e)
         write_log(log, test, emulator, None, None, v, "", "", timeout)
@@ -77,13 +81,15 @@ def run_one(test, emulator: str, build: str, outdir: str, timeout_scale: float =
     # Read at most the cap (+ a little): a flood stops at the cap anyway.
     console = read_text(launch.console, max_output + 65536)
     result = read_text(launch.result, max_output + 65536)
-    v = checks.verdict(test, console, result, outcome, emulator)
-    write_log(log, test, emulator, launch, outcome, v, console, result, timeout)
-    return RunRecord(test, emulator, v, outcome.seconds, log, console, result,
-                     launch.command_line())
+    v = checks.verdict(test, console, result, outcome, emulator, nonces)
+    # The log keeps the raw channels (tags, nonces); people read them without.
+    write_log(log, test, emulator, launch, outcome, v, console, result, timeout, nonces)
+    return RunRecord(test, emulator, v, outcome.seconds, log, tags.display(console, nonces),
+                     tags.display(result, nonces), launch.command_line())
 
 
-def write_log(path, test, emulator, launch, outcome, v, console, result, timeout):
+def write_log(path, test, emulator, launch, outcome, v, console, result, timeout,
+              nonces=None):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
         w = f.write
@@ -95,6 +101,9 @@ def write_log(path, test, emulator, launch, outcome, v, console, result, timeout
             w("\n== emulator settings\n")
             for s in launch.settings:
                 w("%s\n" % s)
+            if nonces:
+                w("nonces (one per module; guest lines end in \" @SEQ:TAG\", grader/tags.py): "
+                  "%s\n" % " ".join(nonces))
         if outcome:
             w("\n== how it ended\nstop=%s exit_status=%s seconds=%.2f first_output=%s "
               "last_output=%s detail=%s\n" % (

@@ -240,7 +240,8 @@ dist:
 
 gradescope:
 	$(PYTHON) grader/gradescope.py --lab $(LAB) --emu $(EMU) $(if $(REF),--ref $(REF)) \
-	  $(if $(HIDDEN),--hidden $(HIDDEN)) --timeout-scale $(if $(filter 1,$(TIMEOUT_SCALE)),2,$(TIMEOUT_SCALE))
+	  $(if $(HIDDEN),--hidden $(HIDDEN)) --timeout-scale $(if $(filter 1,$(TIMEOUT_SCALE)),2,$(TIMEOUT_SCALE)) \
+	  $(if $(filter command line environment,$(origin JOBS)),--jobs $(JOBS)) $(if $(DEADLINE),--deadline $(DEADLINE))
 
 clean:
 	rm -rf build .gdbinit

@@ -136,7 +136,12 @@ def verdict(test, console: str, result: str, outcome, emulator: str,
     if v.end_status is None:
         if outcome.stop == "timeout":
             v.kind = "TIMEOUT"
-            if not printed:
+            if outcome.detail == "silent":
+                v.reason = ("no `end status=` line; stopped after %.0f s with no output for "
+                            "%.0f s: hung%s" % (outcome.seconds, outcome.seconds
+                                                 - (outcome.last_output or 0),
+                                                 "" if printed else ", it never printed anything"))
+            elif not printed:
                 v.reason = "no `end status=` line within %.0f s; it never printed anything" \
                            % outcome.seconds
             elif outcome.last_output is not None and outcome.seconds - outcome.last_output < 1.0:

@@ -24,6 +24,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import checks   # noqa: E402
+import emulators  # noqa: E402
 import process  # noqa: E402
 import report   # noqa: E402
 import runtest  # noqa: E402
@@ -51,6 +53,11 @@ def parse_args(argv=None):
                     help="only this lab's tests (e.g. a skeleton check of lab N)")
     ap.add_argument("--max-output", type=int, default=process.DEFAULT_MAX_OUTPUT,
                     help="bytes per channel before a run is stopped as a FLOOD")
+    ap.add_argument("--deadline", type=float, default=0,
+                    help="seconds for the whole grade (0: none); runs not finished by then "
+                         "are reported as not run")
+    ap.add_argument("--run-as", default=None,
+                    help="(as root) start the emulators as this unprivileged user")
     ap.add_argument("--root", default=ROOT, help=argparse.SUPPRESS)  # tree holding lab*/
     ap.add_argument("--tests-file", action="append", default=[], help=argparse.SUPPRESS)
     return ap.parse_args(argv)
@@ -61,6 +68,13 @@ def select(tests, pattern):
         return tests
     return [t for t in tests if fnmatch.fnmatchcase(t.id, pattern)
             or fnmatch.fnmatchcase(t.name, pattern)]
+
+
+def not_run(test, emu: str, deadline: float, seconds: float = 0.0, log: str = ""):
+    """The record of a run the overall --deadline left out or cut off."""
+    v = checks.Verdict("NOTRUN", "not run: the grade's overall deadline of %.0f s passed "
+                       "first" % deadline)
+    return runtest.RunRecord(test, emu, v, seconds, log)
 
 
 def main(argv=None) -> int:
@@ -94,6 +108,9 @@ def main(argv=None) -> int:
                   "report ERROR." % (os.path.join(a.build, k), make_args), file=sys.stderr)
     wanted = ["qemu", "bochs"] if a.emu == "both" else [a.emu]
     expect_skel = a.expect == "skeleton"
+    if a.run_as:
+        process.RUN_AS = a.run_as
+        emulators.GRUB_CACHE = os.path.abspath(os.path.join(a.out, "grub-cache"))
 
     results, jobs = [], []
     for t in tests:
@@ -102,6 +119,7 @@ def main(argv=None) -> int:
         for emu in wanted:
             if emu in t.emulators:
                 jobs.append((tr, emu))
+                tr.wanted += 1
             else:
                 tr.skipped.append("not run on %s: %s" % (emu, t.emulators_reason))
         # A test none of whose emulators is wanted has no runs: it is listed
@@ -118,7 +136,9 @@ def main(argv=None) -> int:
     def on_term(signum, frame):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, on_term)
+    results_path = os.path.join(a.out, "results.json")
     pool = cf.ThreadPoolExecutor(max_workers=max(1, a.jobs))
+    late = False
     try:
         futs = {pool.submit(runtest.run_one, t.test, emu, a.build, a.out, a.timeout_scale,
                             a.max_output): (t, emu) for t, emu in jobs}
@@ -128,9 +148,23 @@ def main(argv=None) -> int:
             for f in done:
                 tr, emu = futs[f]
                 rec = f.result()
+                if late:   # stopped by the overall deadline, not by its own
+                    rec = not_run(tr.test, emu, a.deadline, rec.seconds, rec.log)
                 tr.runs[emu] = rec
                 print(report.run_line(rec, expect_skel))
                 sys.stdout.flush()
+            if done:       # partial results: whatever happens next, these stand
+                report.results_json(results, make_args, time.monotonic() - t0, results_path,
+                                    expect_skel, partial=True)
+            if a.deadline and not late and time.monotonic() - t0 > a.deadline:
+                late = True
+                for f in pending:
+                    if f.cancel():
+                        tr, emu = futs[f]
+                        tr.runs[emu] = not_run(tr.test, emu, a.deadline)
+                        print(report.run_line(tr.runs[emu], expect_skel))
+                pending = {f for f in pending if not f.cancelled()}
+                process.kill_all()
     except KeyboardInterrupt:
         for f in futs:
             f.cancel()
@@ -145,8 +179,7 @@ def main(argv=None) -> int:
     pool.shutdown(wait=True)
 
     elapsed = time.monotonic() - t0
-    report.results_json(results, make_args, elapsed, os.path.join(a.out, "results.json"),
-                        expect_skel)
+    report.results_json(results, make_args, elapsed, results_path, expect_skel)
     report.junit_xml(results, make_args, os.path.join(a.out, "junit.xml"))
     print("(logs, results.json and junit.xml are in %s)" % report.nice_path(a.out))
     nfailed = report.summary(results, make_args, elapsed, sys.stdout, expect_skel)

@@ -55,6 +55,9 @@ def run_one(test, emulator: str, build: str, outdir: str, timeout_scale: float =
     workdir = os.path.abspath(os.path.join(outdir, "work", base))
     log = os.path.abspath(os.path.join(outdir, base + ".log"))
     timeout = emulators.timeout_for(emulator, test.timeout * timeout_scale)
+    # A run that prints nothing for the test's own (unscaled) budget is
+    # hung: TIMEOUT_SCALE is for slow machines, not for silence.
+    idle = min(timeout, emulators.timeout_for(emulator, test.timeout))
     t0 = time.monotonic()
     # A fresh nonce per module and run: the guests fold it into every
     # result line, so no line copied from another run verifies (tags.py).
@@ -69,13 +72,17 @@ def run_one(test, emulator: str, build: str, outdir: str, timeout_scale: float =
     for f in (launch.console, launch.result):
         if f and os.path.exists(f):
             os.unlink(f)
+    if process.RUN_AS:     # the emulator, run as the build user, writes here
+        import pwd
+        pw = pwd.getpwnam(process.RUN_AS)
+        os.chown(workdir, pw.pw_uid, pw.pw_gid)
     try:
         p = process.start(launch)
     except OSError as e:
         v = checks.Verdict("ERROR", "could not start %s: %s" % (launch.argv[0], e))
         write_log(log, test, emulator, launch, None, v, "", "", timeout)
         return RunRecord(test, emulator, v, time.monotonic() - t0, log)
-    outcome = process.watch(p, launch, timeout, max_output)
+    outcome = process.watch(p, launch, timeout, max_output, idle)
     if outcome.stop == "exit":
         outcome.detail = emulators.exit_detail(launch)
     # Read at most the cap (+ a little): a flood stops at the cap anyway.

@@ -162,7 +162,7 @@ def launch_qemu(build: str, modules: List[Module], hv_args: str, memory: int,
     os.makedirs(workdir, exist_ok=True)
     console = os.path.join(workdir, "console.txt")
     result = os.path.join(workdir, "result.txt")
-    argv = [QEMU, "-accel", "tcg", "-m", str(memory), "-display", "none", "-no-reboot",
+    argv = [QEMU, "-nodefaults", "-accel", "tcg", "-m", str(memory), "-display", "none", "-no-reboot",
             "-kernel", hv, "-append", hv_args]
     if paths:
         argv += ["-initrd", qemu_initrd(paths, modules)]
@@ -241,6 +241,14 @@ def grub_cfg(modules: List[Module], hv_args: str) -> str:
 # into a directory a student's build could have planted links in.
 GRUB_CACHE: Optional[str] = None
 
+# The smallest GRUB that boots us: only the modules the configuration
+# uses (and what they depend on), no translations, fonts or themes.  A full
+# grub-mkrescue image is ~10 MB and GRUB reads much of it through Bochs'
+# emulated ATAPI drive; this one is ~1 MB.
+GRUB_MODULES = "normal multiboot iso9660 biosdisk serial terminal echo test iorw"
+GRUB_MKRESCUE_OPTIONS = ["--install-modules=" + GRUB_MODULES,
+                         "--locales=", "--fonts=", "--themes="]
+
 _iso_locks: Dict[str, threading.Lock] = {}
 _iso_locks_guard = threading.Lock()
 
@@ -248,7 +256,8 @@ _iso_locks_guard = threading.Lock()
 def grub_iso(build: str, modules: List[Module], hv_args: str, kernel: str = "hv.elf") -> str:
     """A bootable GRUB ISO for (hv, modules, args), cached under
     $BUILD/grub-cache/ by a hash of every input byte: grub-mkrescue takes
-    a fraction of a second to a few seconds, so each set is built once.
+    a fraction of a second to a few seconds, so each set is built once
+    (at most GRUB_CACHE_MAX images are kept, the least recently used go).
     Safe to call from many threads (one lock per key)."""
     hv = kernel_path(build, kernel)
     paths = module_paths(build, modules)
@@ -266,6 +275,7 @@ def grub_iso(build: str, modules: List[Module], hv_args: str, kernel: str = "hv.
         lock = _iso_locks.setdefault(key, threading.Lock())
     with lock:
         if os.path.isfile(iso):
+            os.utime(iso)   # recently used: the last to be pruned
             return iso
         if not shutil.which("grub-mkrescue"):
             raise SetupError("grub-mkrescue not found: install grub-pc-bin grub-common "
@@ -281,14 +291,36 @@ def grub_iso(build: str, modules: List[Module], hv_args: str, kernel: str = "hv.
             with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
                 f.write(cfg)
             out = os.path.join(tmp, "out.iso")
-            r = subprocess.run(["grub-mkrescue", "-o", out, root], stdin=subprocess.DEVNULL,
+            r = subprocess.run(["grub-mkrescue", "-o", out] + GRUB_MKRESCUE_OPTIONS + [root],
+                               stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                timeout=120, start_new_session=True)
             if r.returncode != 0 or not os.path.isfile(out):
                 raise SetupError("grub-mkrescue failed (status %d):\n%s"
                                  % (r.returncode, r.stdout[-2000:]))
             os.replace(out, iso)   # atomic: readers never see half an ISO
+        _prune_grub_cache(cache, keep=iso)
     return iso
+
+
+# Every rebuild of hv.elf or a guest gives new keys; the cache keeps the
+# most recently used images and deletes the rest, so build/ stays bounded
+# (about 1 MB an image).
+GRUB_CACHE_MAX = 64
+
+
+def _prune_grub_cache(cache: str, keep: str) -> None:
+    try:
+        isos = [os.path.join(cache, f) for f in os.listdir(cache) if f.endswith(".iso")]
+        isos.sort(key=lambda f: os.stat(f).st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in isos[GRUB_CACHE_MAX:]:
+        if old != keep:
+            try:
+                os.unlink(old)   # a run using it already has it open
+            except OSError:
+                pass
 
 
 def bochsrc(iso: str, memory: int, console: str, result: str, log: str) -> str:

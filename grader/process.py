@@ -6,7 +6,8 @@ killing the group with os.killpg() also ends anything it started.  Every
 live group is remembered in LIVE; kill_all() ends them all (grade.py calls
 it on Ctrl-C, SIGTERM and at exit), so no emulator ever outlives the grader.
 
-watch() polls a run every POLL seconds and stops it when:
+watch() waits on the run, looking at it at least every POLL seconds, and
+stops it when:
   - its deadline passes                        -> stop="timeout"
   - nothing was printed for `idle` seconds      -> stop="timeout", detail="silent"
   - COM1 or COM2 output passes the cap         -> stop="flood"
@@ -203,7 +204,10 @@ def watch(p: subprocess.Popen, launch: Launch, timeout: Optional[float],
             if idle is not None and now - (last if last is not None else 0.0) > idle:
                 stop, detail = "timeout", "silent"
                 break
-            time.sleep(POLL)
+            try:
+                p.wait(timeout=POLL)   # returns at once when the emulator exits
+            except subprocess.TimeoutExpired:
+                pass
     finally:
         kill_group(p)   # always: even after a normal exit, children may linger
     if stop == "exit" and launch.bochs_log:

@@ -1,15 +1,25 @@
 /*
  * common/string.c - memory and string helpers (lab 1), compiled into both
- * the hypervisor and the guest library.  Simple loops: clarity over speed.
+ * the hypervisor and the guest library.  Simple loops: clarity over speed,
+ * except memcpy and memset, which the domain builder runs over every page
+ * of every domain: they move four bytes at a time with the string
+ * instructions (`rep movsl`, `rep stosl`), which emulators execute as one
+ * instruction per repetition - a byte loop costs about six.
  */
+#include <stdint.h>
 #include <common/string.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    while (n--)
-        *d++ = *s++;
+    void *d = dst;
+    const void *s = src;
+    size_t words = n / 4, bytes = n % 4;
+
+    /* Whole 32-bit words first, then the 0-3 bytes left over.  The
+     * direction flag is clear (the entry code and the C ABI see to it), so
+     * both copies go upwards; %edi/%esi advance from one to the next. */
+    __asm__ volatile("rep movsl" : "+D"(d), "+S"(s), "+c"(words) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(bytes) : : "memory");
     return dst;
 }
 
@@ -26,9 +36,13 @@ void *memmove(void *dst, const void *src, size_t n)
 
 void *memset(void *dst, int c, size_t n)
 {
-    unsigned char *d = dst;
-    while (n--)
-        *d++ = (unsigned char)c;
+    void *d = dst;
+    uint32_t pattern = (uint8_t)c * 0x01010101u; /* the byte in all four lanes */
+    size_t words = n / 4, bytes = n % 4;
+
+    /* As memcpy: `rep stosl` stores %eax, then `rep stosb` stores %al. */
+    __asm__ volatile("rep stosl" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(d), "+c"(bytes) : "a"(pattern) : "memory");
     return dst;
 }
 

@@ -82,7 +82,7 @@ def main() -> int:
             gout, private, hidden=hidden,
             timeout_scale=float(cfg.get("timeout_scale", 2.0)), user=user,
             deadline=float(cfg.get("deadline", DEFAULT_DEADLINE)) - (time.monotonic() - t0),
-            jobs=cfg.get("jobs"), progress=progress)
+            jobs=cfg.get("jobs"), progress=progress, tests_pattern=cfg.get("tests"))
         if not taken:
             doc["output"] = ("No lab directory (lab1-boot/, ...) was found in your "
                              "submission: upload the lab directories themselves.\n\n"

@@ -87,6 +87,8 @@ def main() -> int:
                          "is 10 minutes by default); tests not run by then are reported")
     ap.add_argument("--jobs", type=int, default=None,
                     help="emulator runs at a time (default: the container's CPU count)")
+    ap.add_argument("--tests", default=None,
+                    help="only tests matching this pattern (tools/test-batch uses it)")
     ap.add_argument("--out", default=os.path.join("build", "gradescope", "autograder.zip"))
     a = ap.parse_args()
     import spec
@@ -103,7 +105,8 @@ def main() -> int:
         files = {"setup.sh": SETUP_SH, "run_autograder": RUN_AUTOGRADER,
                  "autograder.json": json.dumps({"lab": lab, "ref": a.ref, "emu": a.emu,
                                                 "timeout_scale": a.timeout_scale,
-                                                "deadline": a.deadline, "jobs": a.jobs},
+                                                "deadline": a.deadline, "jobs": a.jobs,
+                                                "tests": a.tests or None},
                                                indent=2)}
         for name, text in files.items():
             with open(os.path.join(stage, name), "w") as f:

@@ -236,7 +236,7 @@ check-exercises:
 	@$(PYTHON) tools/check-exercises
 
 dist:
-	@bash tools/dist $(DEST)
+	@LABS=$(LABS) bash tools/dist $(DEST)
 
 gradescope:
 	$(PYTHON) grader/gradescope.py --lab $(LAB) --emu $(EMU) $(if $(REF),--ref $(REF)) \

@@ -297,7 +297,7 @@ def build_and_grade(tree: str, lab: int, ref: str, emu: str, out: str, results: 
     make_args = ["LAB=%d" % lab] + (["REF=%s" % ref] if ref else [])
     build_dir = os.path.join(tree, "build", "lab%d%s" % (lab, "-ref" + ref if ref else ""))
     env = dict(os.environ, HOME=os.path.join(tree, "build"))
-    budget = build_timeout if not deadline else max(10, min(build_timeout, deadline - 30))
+    budget = build_timeout if not deadline else max(10, min(build_timeout, deadline - 15))
     try:
         b = subprocess.run(["make", "--no-print-directory", "build"] + make_args, cwd=tree,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

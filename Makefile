@@ -99,7 +99,7 @@ LIBGUEST := $(BUILD)/libguest.a
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
-        skeletons check-skeletons check-exercises doctor deps unit gradescope
+        skeletons check-skeletons check-exercises check-bench doctor deps unit gradescope
 
 all: build
 
@@ -117,6 +117,7 @@ help:
 	@echo "  make skeletons        regenerate every skeleton from solutions/"
 	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
 	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
+	@echo "  make check-bench      instructions per hypercall, trap and event vs tools/bench-baseline.ini"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
 	@echo "  make deps             install missing tools (apt-get) or print the command"
 	@echo "  make dist DEST=dir    a student release: everything but solutions/"
@@ -234,6 +235,12 @@ check-skeletons:
 
 check-exercises:
 	@$(PYTHON) tools/check-exercises
+
+# Instructions per paravirtual operation (lab 3's bench guest, REF=all) on
+# both emulators, against tools/bench-baseline.ini: a path >10 % longer fails.
+check-bench:
+	@$(MAKE) --no-print-directory build LAB=3 REF=all
+	@$(PYTHON) tools/check-bench --build build/lab3-refall
 
 dist:
 	@LABS=$(LABS) bash tools/dist $(DEST)

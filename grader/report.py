@@ -197,10 +197,20 @@ def summary(results: List[TestResult], make_args: str, elapsed: float, stream=sy
               % (lab, _num(s), _num(m), npass, len(trs)))
     if not expect_skeleton:
         w("  total: %s/%s points\n" % (_num(total), _num(maxtotal)))
+    notrun = not_run_count(results)
+    if notrun:
+        w("%d test%s not run: the grade's overall deadline passed first\n"
+          % (notrun, "" if notrun == 1 else "s"))
     w("grade wall time: %.1f s\n" % elapsed)
     npass = sum(tr.passed for tr in results if tr.complete)
     w("%d passed, %d failed\n" % (npass, len(failed)))
     return len(failed)
+
+
+def not_run_count(results: List[TestResult]) -> int:
+    """Tests the overall deadline left out or cut off (grade.py --deadline)."""
+    return sum(1 for tr in results
+               if any(r.verdict.kind == "NOTRUN" for r in tr.runs.values()))
 
 
 # --- results.json (Gradescope) -----------------------------------------------------
@@ -260,6 +270,9 @@ def results_json(results: List[TestResult], make_args: str, elapsed: float, path
     }
     if expect_skeleton:
         doc["output"] += " (expect skeleton mode: scores are 0 by design)"
+    if not_run_count(results):
+        doc["output"] += "; %d not run: the grade's overall deadline passed first" \
+            % not_run_count(results)
     if partial:
         doc["output"] += " so far (the grade has not finished)"
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

@@ -238,8 +238,11 @@ def for_students(doc: dict, tests) -> dict:
     if head.startswith(("The build failed", "The grader did not finish", "No lab directory")):
         doc["output"] = redact(head, secret)
     else:
-        doc["output"] = ("%d of %d tests passed.  Each test's report is in its own entry."
-                         % (npass, len(visible)))
+        notrun = sum(1 for t in visible if "NOTRUN" in t.get("extra_data", {})
+                     .get("runs", {}).values())
+        doc["output"] = ("%d of %d tests passed%s.  Each test's report is in its own entry."
+                         % (npass, len(visible), "; %d not run: the autograder's deadline "
+                            "passed first" % notrun if notrun else ""))
     for t in visible:
         t["output"] = redact(t.get("output", ""), secret)
     return doc

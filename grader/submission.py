@@ -300,6 +300,22 @@ def build_and_grade(tree: str, lab: int, ref: str, emu: str, out: str, results: 
     make_args = ["LAB=%d" % lab] + (["REF=%s" % ref] if ref else [])
     build_dir = os.path.join(tree, "build", "lab%d%s" % (lab, "-ref" + ref if ref else ""))
     env = dict(os.environ, HOME=os.path.join(tree, "build"))
+    if user is not None:
+        # The build runs python3 (lab 1's bad-modules rule) as the build
+        # user: a Python only root can run (a venv under /root) would fail
+        # every build and blame the students.  Say so instead.
+        try:
+            r = subprocess.run(["python3", "-c", "pass"], preexec_fn=_demote(user), env=env,
+                               cwd=tree, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, errors="replace")
+            why = "" if r.returncode == 0 else r.stdout.strip()[:300]
+        except OSError as e:
+            why = str(e)
+        if why:
+            return failed_results(results, tests, "The autograder is set up wrongly (not your "
+                                  "fault): the build user %s cannot run python3 from PATH=%s: "
+                                  "%s" % (user, env.get("PATH", ""), why),
+                                  time.monotonic() - t0, emu)
     budget = build_timeout if not deadline else max(10, min(build_timeout, deadline - 15))
     try:
         b = subprocess.run(["make", "--no-print-directory", "build"] + make_args, cwd=tree,

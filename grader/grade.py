@@ -5,13 +5,15 @@ grader/grade.py - grade one build against the tests of labs 1..N.
     python3 grader/grade.py --lab N --build BUILDDIR [--emu qemu|bochs|both]
         [--tests PATTERN] [--jobs J] [--hidden DIR] [--timeout-scale X]
         [--out build/grade] [--make-args "LAB=1 REF=all"] [--expect skeleton]
-        [--only-lab N] [--max-output BYTES]
+        [--only-lab N] [--max-output BYTES] [--deadline S] [--run-as USER]
 
 Each (test, emulator) pair is one run: one emulator started once, in its
 own process group, watched until it ends or is stopped (process.py),
 judged (checks.py) and logged (runtest.py).  Runs go in parallel on a
 thread pool.  The report (report.py) ends with `N passed, N failed`; the
-exit status is 0 only when nothing failed.  grader/README.md has the rest.
+exit status is 0 only when nothing failed.  results.json is rewritten after
+every run (partial results), and --deadline bounds the whole grade.
+grader/README.md has the rest.
 """
 
 import argparse

@@ -64,7 +64,7 @@ PYTHON ?= python3
 CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
   -ffreestanding -fno-pic -fno-pie -fno-stack-protector -nostdlib \
   -fno-omit-frame-pointer -fno-strict-aliasing -fno-asynchronous-unwind-tables \
-  -mgeneral-regs-only -Wall -Wextra -Werror -Wno-unused-parameter \
+  -mgeneral-regs-only -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
   -MMD -MP $(foreach d,$(LAB_DIRS),-I$(d)/include)
 ASFLAGS := -m32 -fno-pic -fno-pie -D__ASSEMBLER__ -Wa,--noexecstack -MMD -MP \
   $(foreach d,$(LAB_DIRS),-I$(d)/include)
@@ -97,9 +97,34 @@ GUESTS := $(patsubst %.c,$(BUILD)/guests/%.elf,$(notdir $(TEST_SRCS)))
 HV := $(BUILD)/hv.elf
 LIBGUEST := $(BUILD)/libguest.a
 
+# ---------------------------------------------------------------- layering
+# (hv/hooks.h, docs/architecture.md)  Every file is compiled with
+# -DPARAKEET_LAB=N, N read from the labN-* directory it comes from
+# (labN-*/..., solutions/labN-*/... or SKEL_DIR/labN-*/...), so a table
+# entry records its lab without anyone typing the number.
+lab_of_path = $(call labnum,$(lastword $(filter lab%,$(subst /, ,$(1)))))
+lab_define = $(if $(call lab_of_path,$(1)),-DPARAKEET_LAB=$(call lab_of_path,$(1)))
+
+# Two labs' headers with one path under include/, or two test guests with
+# one file name, fail the build naming both (the earlier lab's would win
+# silently).  LAYERING_ALLOW lists later-lab files allowed to repeat an
+# earlier name anyway, each with its reason in a comment; none today.
+LAYERING_ALLOW :=
+layering:
+	@bash tools/check-layering $(foreach f,$(LAYERING_ALLOW),--allow $(f)) $(LAB_DIRS_ALL)
+.PHONY: layering
+
+# make tables: every hypercall, trap vector, option, initcall, switch hook
+# and weak hook of this build with the lab it came from (tools/tables.py
+# boots hv.elf with the option `tables` and reads the objects with nm).
+tables: build
+	$(Q)$(PYTHON) tools/tables.py --build $(BUILD) --lab $(LAB) --nm $(TOOLPREFIX)nm \
+	  --hv-objs "$(HV_OBJS)" --guest-objs "$(GUEST_OBJS)" $(if $(CHECK),--check)
+.PHONY: tables
+
 # ---------------------------------------------------------------- targets
 .PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
-        skeletons check-skeletons check-exercises check-bench doctor deps unit gradescope
+        skeletons check-skeletons check-exercises check-bench doctor deps unit abi gradescope
 
 all: build
 
@@ -113,7 +138,9 @@ help:
 	@echo "  make gdb              attach GDB to make qemu-gdb, with the hypervisor's symbols"
 	@echo "  make bochs            boot the same guests in Bochs (it enforces segment limits)"
 	@echo "  make grade            grade labs 1..LAB against lab LAB's build"
-	@echo "  make unit             host-side unit tests (ELF checks, formatting)"
+	@echo "  make unit             host-side unit tests (ELF checks, formatting) and the ABI test"
+	@echo "  make abi              the ABI test alone: public headers against Xen 3.0's sizes, offsets, numbers"
+	@echo "  make tables           every hypercall, trap vector and hook of lab LAB with the lab it came from"
 	@echo "  make skeletons        regenerate every skeleton from solutions/"
 	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
 	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
@@ -141,17 +168,17 @@ deps:
 doctor:
 	@bash tools/doctor
 
-build: $(HV) $(GUESTS) lab-extras
+build: layering $(HV) $(GUESTS) lab-extras
 
 $(BUILD)/obj/%.o: %.c | toolchain
 	@mkdir -p $(@D)
 	@$(call say,CC,$<)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(call lab_define,$<) -c $< -o $@
 
 $(BUILD)/obj/%.o: %.S | toolchain
 	@mkdir -p $(@D)
 	@$(call say,AS,$<)
-	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ASFLAGS) $(call lab_define,$<) -c $< -o $@
 
 $(HV): $(HV_OBJS) $(HV_LDS)
 	@$(call say,LD,$@)
@@ -180,7 +207,7 @@ vpath %.c $(foreach d,$(LAB_DIRS),$(d)/tests)
 $(BUILD)/obj/tests/%.o: %.c | toolchain
 	@mkdir -p $(@D)
 	@$(call say,CC,$<)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(call lab_define,$<) -c $< -o $@
 
 # A lab may add build rules for extra modules in tests/*.mk; they add
 # their outputs to LAB_EXTRAS.
@@ -224,8 +251,13 @@ test: deps
 
 # ---------------------------------------------------------------- checks
 UNIT_SRCS := $(foreach d,$(LAB_DIRS_ALL),$(wildcard $(d)/tests/unit/test_*.c))
+ABI_SRCS := $(foreach d,$(LAB_DIRS_ALL),$(wildcard $(d)/tests/abi/abi_*.c))
 unit:
-	@bash tools/unit-tests $(UNIT_SRCS)
+	@rc=0; bash tools/unit-tests $(UNIT_SRCS) || rc=1; \
+	  CC='$(CC)' bash tools/abi-check $(ABI_SRCS) || rc=1; exit $$rc
+
+abi:
+	@CC='$(CC)' bash tools/abi-check $(ABI_SRCS)
 
 skeletons:
 	@$(PYTHON) tools/skeleton generate

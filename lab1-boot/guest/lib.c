@@ -82,9 +82,8 @@ const char *cmdline_option(const char *key)
 
 void shutdown(unsigned int reason)
 {
-    struct sched_shutdown sd = { reason };
     for (;;)
-        HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
+        HYPERVISOR_sched_op(SCHEDOP_shutdown, reason);
 }
 
 void guest_start(void) __attribute__((noreturn));

@@ -16,6 +16,7 @@
 #include <hv/desc.h>
 #include <hv/domain.h>
 #include <hv/elf.h>
+#include <hv/init.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/multiboot.h>
@@ -29,7 +30,6 @@ static unsigned int next_module;
 
 extern char hv_stack_top[];
 void reset_stack_and_call(void (*fn)(void)) __noreturn;
-int integrity_check(void);
 
 /* ---- the p2m table: a domain's PFN -> MFN, kept in hypervisor frames ---- */
 
@@ -116,10 +116,40 @@ static int option_name(struct domain *d, const char *value, char *why,
 }
 REGISTER_DOMAIN_OPTION("name", option_name, "the domain's name, e.g. name=web");
 
+extern const struct domain_option __domain_options_start[],
+    __domain_options_end[];
+
+/* A key registered twice is a bug in the later lab (hv/hooks.h): say
+ * which two files, before any module is parsed. */
+static void check_domain_options(void)
+{
+    const struct domain_option *a, *b;
+
+    for (a = __domain_options_start; a < __domain_options_end; a++)
+        for (b = a + 1; b < __domain_options_end; b++)
+            if (!strcmp(a->key, b->key))
+                panic("domain option '%s=' registered twice: %s lab %u (%s) "
+                      "and %s lab %u (%s); option keys are unique", a->key,
+                      a->origin.name, a->origin.lab, a->origin.file,
+                      b->origin.name, b->origin.lab, b->origin.file);
+}
+__initcall(check_domain_options);
+
+/* The `tables` option: every option key with its parser and lab. */
+void print_domain_options(void)
+{
+    const struct domain_option *o;
+
+    for (o = __domain_options_start; o < __domain_options_end; o++) {
+        printk("  option %s=: %s lab %u (%s)\n", o->key, o->origin.name,
+               o->origin.lab, o->origin.file);
+        result("table option key=%s fn=%s lab=%u", o->key, o->origin.name,
+               o->origin.lab);
+    }
+}
+
 static const struct domain_option *find_option(const char *key, size_t len)
 {
-    extern const struct domain_option __domain_options_start[],
-        __domain_options_end[];
     const struct domain_option *o;
 
     for (o = __domain_options_start; o < __domain_options_end; o++)
@@ -130,8 +160,6 @@ static const struct domain_option *find_option(const char *key, size_t len)
 
 static void list_known_options(char *buf, size_t size)
 {
-    extern const struct domain_option __domain_options_start[],
-        __domain_options_end[];
     const struct domain_option *o;
     size_t n = 0;
 
@@ -394,14 +422,28 @@ static void __noreturn print_summary_and_exit(void)
     machine_exit(0);
 }
 
+extern const struct vcpu_switch_hook_entry __vcpu_switch_hooks_start[],
+    __vcpu_switch_hooks_end[];
+
 void run_vcpu_switch_hooks(struct vcpu *prev, struct vcpu *next)
 {
-    extern const vcpu_switch_hook_t __vcpu_switch_hooks_start[],
-        __vcpu_switch_hooks_end[];
-    const vcpu_switch_hook_t *hook;
+    const struct vcpu_switch_hook_entry *hook;
 
     for (hook = __vcpu_switch_hooks_start; hook < __vcpu_switch_hooks_end; hook++)
-        (*hook)(prev, next);
+        hook->fn(prev, next);
+}
+
+/* The `tables` option: the switch hooks in the order they run. */
+void print_vcpu_switch_hooks(void)
+{
+    const struct vcpu_switch_hook_entry *hook;
+
+    for (hook = __vcpu_switch_hooks_start; hook < __vcpu_switch_hooks_end; hook++) {
+        printk("  vcpu switch hook: %s lab %u (%s)\n", hook->origin.name,
+               hook->origin.lab, hook->origin.file);
+        result("table switch-hook fn=%s lab=%u", hook->origin.name,
+               hook->origin.lab);
+    }
 }
 
 /* Build modules in order until one can be entered; then enter it. */

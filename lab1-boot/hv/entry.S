@@ -12,31 +12,29 @@
  * (ss0:esp0 = the top of hv_stack), so a guest's frame always sits at the
  * very top of hv_stack: that is guest_cpu_user_regs().
  */
+#include <common/x86_traps.h>  /* X86_TRAP_HAS_ERRCODE: the one list   */
 #include <hv/config.h>
 #include <hv/desc.h>
+#include <hv/entry.h>           /* UREGS_SIZE, TRAP_STUB_SIZE           */
 
-#define REGS_SIZE (18 * 4)      /* sizeof(struct cpu_user_regs) */
-
-/* Vectors for which the CPU itself pushes an error code. */
-#define HAS_ERRCODE(n) ((n) == 8 || ((n) >= 10 && (n) <= 14) || (n) == 17 || \
-                        (n) == 21 || (n) == 29 || (n) == 30)
+#define REGS_SIZE UREGS_SIZE    /* sizeof(struct cpu_user_regs) */
 
         .text
 
 /* One stub per vector; .rept with a counter generates all 256. */
         .globl  trap_stubs_start
-        .align  16
+        .align  TRAP_STUB_SIZE
 trap_stubs_start:
         vector = 0
         .rept   256
-        .align  16                      /* every stub is 16 bytes apart     */
-        .if     HAS_ERRCODE(vector)
-        nop; nop                        /* keep the length uniform          */
-        .else
+        stub = .                        /* where this vector's stub starts  */
+        .if     X86_TRAP_HAS_ERRCODE(vector) == 0
         pushl   $0                      /* fake error code                  */
         .endif
         pushl   $vector
         jmp     common_trap
+        .org    stub + TRAP_STUB_SIZE, 0x90 /* pad with nops; an error if   */
+                                        /* the stub is longer than that     */
         vector = vector + 1
         .endr
 

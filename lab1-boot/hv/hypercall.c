@@ -17,20 +17,54 @@
 
 static const struct hypercall_entry *hypercall_table[NR_HYPERCALLS];
 
+extern const struct hypercall_entry __hypercalls_start[], __hypercalls_end[];
+
+/* For each number the highest lab's entry wins (hv/hooks.h); two entries
+ * from one lab for one number are a bug in that lab. */
 static void build_hypercall_table(void)
 {
-    extern const struct hypercall_entry __hypercalls_start[], __hypercalls_end[];
-    const struct hypercall_entry *e;
+    const struct hypercall_entry *e, *old;
 
     for (e = __hypercalls_start; e < __hypercalls_end; e++) {
         if (e->nr >= NR_HYPERCALLS)
-            panic("hypercall %s registered with number %u, the table has %d",
-                  e->name, e->nr, NR_HYPERCALLS);
-        if (!hypercall_table[e->nr] || e->lab >= hypercall_table[e->nr]->lab)
+            panic("hypercall %s (%s) registered with number %u, the table has %d",
+                  e->origin.name, e->origin.file, e->nr, NR_HYPERCALLS);
+        old = hypercall_table[e->nr];
+        if (old && old->origin.lab == e->origin.lab)
+            panic("hypercall %u registered twice by lab %u: %s (%s) and %s (%s)",
+                  e->nr, e->origin.lab, old->origin.name, old->origin.file,
+                  e->origin.name, e->origin.file);
+        if (!old || e->origin.lab > old->origin.lab)
             hypercall_table[e->nr] = e;
     }
 }
 __initcall(build_hypercall_table);
+
+/* The `tables` option: "hypercall NR NAME: FN lab N (FILE)", then each
+ * entry a higher lab replaced. */
+void print_hypercall_table(void)
+{
+    const struct hypercall_entry *e;
+    unsigned int nr;
+
+    for (nr = 0; nr < NR_HYPERCALLS; nr++) {
+        e = hypercall_table[nr];
+        if (!e)
+            continue;
+        printk("  hypercall %2u: %s lab %u (%s)\n", nr, e->origin.name,
+               e->origin.lab, e->origin.file);
+        result("table hypercall nr=%u fn=%s lab=%u", nr, e->origin.name,
+               e->origin.lab);
+    }
+    for (e = __hypercalls_start; e < __hypercalls_end; e++)
+        if (hypercall_table[e->nr] != e) {
+            printk("  hypercall %2u: %s lab %u (%s) replaced by lab %u\n", e->nr,
+                   e->origin.name, e->origin.lab, e->origin.file,
+                   hypercall_table[e->nr]->origin.lab);
+            result("table hypercall-replaced nr=%u fn=%s lab=%u", e->nr,
+                   e->origin.name, e->origin.lab);
+        }
+}
 
 /* The handler for hypercall nr, or NULL (lab 3's multicall uses it). */
 const struct hypercall_entry *hypercall_lookup(unsigned int nr)
@@ -41,7 +75,7 @@ const struct hypercall_entry *hypercall_lookup(unsigned int nr)
 const char *hypercall_name(unsigned int nr)
 {
     if (nr < NR_HYPERCALLS && hypercall_table[nr])
-        return hypercall_table[nr]->name;
+        return hypercall_table[nr]->origin.name;
     return "(none)";
 }
 
@@ -86,26 +120,23 @@ static long do_console_io(unsigned long cmd, unsigned long count,
     }
     return 0;
 }
-REGISTER_HYPERCALL(__HYPERVISOR_console_io, 1, do_console_io);
+REGISTER_HYPERCALL(__HYPERVISOR_console_io, do_console_io);
 
 /*
- * sched_op, lab 1 version: only SCHEDOP_shutdown.  The argument is a
- * pointer to struct sched_shutdown, as in Xen 3.  Lab 3 replaces this.
+ * sched_op(cmd, arg), lab 1 version: only SCHEDOP_shutdown, whose arg is
+ * the reason itself (SHUTDOWN_*), by value, as in Xen 3.0.  Lab 3
+ * replaces this.
  */
-static long do_sched_op_shutdown_only(unsigned long cmd, unsigned long arg)
+static long do_sched_op_shutdown_only(unsigned long cmd, unsigned long reason)
 {
-    struct sched_shutdown sd;
-
     if (cmd != SCHEDOP_shutdown)
         return -ENOSYS;
-    if (copy_from_guest(&sd, arg, sizeof(sd)))
-        return -EFAULT;
-    if (sd.reason > SHUTDOWN_crash)
+    if (reason > SHUTDOWN_crash)
         return -EINVAL;
-    domain_shutdown(current->domain, sd.reason);
+    domain_shutdown(current->domain, reason);
     return 0; /* not seen: trap_dispatch schedules the next domain */
 }
-REGISTER_HYPERCALL(__HYPERVISOR_sched_op, 1, do_sched_op_shutdown_only);
+REGISTER_HYPERCALL(__HYPERVISOR_sched_op, do_sched_op_shutdown_only);
 
 /*
  * test_report(buffer, count) - Parakeet only.  A test guest reports a line
@@ -131,4 +162,4 @@ static long do_test_report(unsigned long buffer, unsigned long count)
     printk("d%u reports %s\n", current->domain->domain_id, line);
     return 0;
 }
-REGISTER_HYPERCALL(__HYPERVISOR_test_report, 1, do_test_report);
+REGISTER_HYPERCALL(__HYPERVISOR_test_report, do_test_report);

@@ -12,8 +12,6 @@
 #include <hv/lib.h>
 #include <hv/x86.h>
 
-void console_drain(void);
-
 void machine_exit(int status)
 {
     const char *s = "Shutdown";

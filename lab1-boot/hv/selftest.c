@@ -10,6 +10,7 @@
  *    module or a non-RAM region, or handed out twice; give them all back;
  *    check the free count is what it was.  It checks exercise 1.
  */
+#include <hv/init.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/multiboot.h>

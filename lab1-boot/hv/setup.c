@@ -8,11 +8,14 @@
  *      lines) into our own .bss, so its structures need no protection;
  *   3. exercise 1: the frame allocator, then a memory summary;
  *   4. exercise 2: GDT and TSS; then the IDT, the PIC;
- *   5. initcalls: start-up work registered by this and later labs;
+ *   5. initcalls: start-up work registered by this and later labs (and
+ *      with the option `tables`, every table printed: hv/hooks.h);
  *   6. the self-tests asked for on the command line;
  *   7. run the domains, one module after another (hv/domain.c).
  */
 #include <hv/desc.h>
+#include <hv/domain.h>
+#include <hv/hypercall.h>
 #include <hv/init.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
@@ -23,11 +26,6 @@
 struct boot_info boot_info;
 
 extern char _start[], _end[];
-void console_init(void);
-void init_idt(void);
-void run_selftests(void);
-void start_domains(void) __noreturn;
-void integrity_init(void);
 
 /* Copy a C string from a physical address the boot loader gave us. */
 static void copy_boot_string(char *dst, size_t size, uint32_t pa)
@@ -172,12 +170,44 @@ const char *hv_cmdline_option(const char *key)
     return option_value(boot_info.cmdline, key, value, sizeof(value));
 }
 
+extern const struct initcall_entry __initcall_start[], __initcall_end[];
+
+/* The `tables` option: the initcalls in the order they ran. */
+static void print_initcalls(void)
+{
+    const struct initcall_entry *call;
+
+    for (call = __initcall_start; call < __initcall_end; call++) {
+        printk("  initcall: %s lab %u (%s)\n", call->origin.name,
+               call->origin.lab, call->origin.file);
+        result("table initcall fn=%s lab=%u", call->origin.name,
+               call->origin.lab);
+    }
+}
+
+/*
+ * The option `tables`: how this build's labs resolved every table of
+ * hv/hooks.h, one line each with the lab the entry came from (also on the
+ * result channel for `make tables`).  Weak hooks are resolved by the
+ * linker, not at boot: `make tables` finds them in the objects.
+ */
+void print_tables(void)
+{
+    printk("tables (hv/hooks.h: hypercalls and vectors highest lab wins, "
+           "options unique, initcalls and switch hooks all run):\n");
+    print_hypercall_table();
+    print_trap_table();
+    print_domain_options();
+    print_initcalls();
+    print_vcpu_switch_hooks();
+    result("table end");
+}
+
 void do_initcalls(void)
 {
-    extern initcall_t __initcall_start[], __initcall_end[];
-    initcall_t *call;
+    const struct initcall_entry *call;
     for (call = __initcall_start; call < __initcall_end; call++)
-        (*call)();
+        call->fn();
 }
 
 void start_hypervisor(uint32_t magic, uint32_t mbi_pa)
@@ -206,6 +236,8 @@ void start_hypervisor(uint32_t magic, uint32_t mbi_pa)
     init_pic();
 
     do_initcalls();
+    if (hv_cmdline_option("tables"))
+        print_tables();
     integrity_init();
     run_selftests();
     start_domains();                    /* exercises 3, 4 and 5 run here */

@@ -11,6 +11,7 @@
  *     destroys the domain; lab 2 replaces that with bouncing it back into
  *     the guest's own handler.
  */
+#include <common/x86_traps.h>
 #include <hv/desc.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
@@ -41,9 +42,10 @@ const char *trap_name(unsigned int vector)
     return "software interrupt";
 }
 
+/* The one list, shared with both entry.S files: common/x86_traps.h. */
 int trap_has_error_code(unsigned int vector)
 {
-    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
+    return X86_TRAP_HAS_ERRCODE(vector);
 }
 
 void set_gate(unsigned int vector, int type, int dpl, void *handler)
@@ -58,23 +60,61 @@ void set_gate(unsigned int vector, int type, int dpl, void *handler)
     g->type_attr = 0x80 | (dpl << 5) | type; /* present | DPL | type */
 }
 
+extern const struct trap_handler_entry __trap_handlers_start[],
+    __trap_handlers_end[];
+static const struct trap_handler_entry *trap_entries[NR_VECTORS];
+
 /* Collect the registered handlers; for a vector registered twice the
- * higher lab's entry wins. */
+ * higher lab's entry wins (hv/hooks.h), and twice by one lab is a bug. */
 static void build_trap_handler_table(void)
 {
-    extern const struct trap_handler_entry __trap_handlers_start[],
-        __trap_handlers_end[];
-    static unsigned int lab_of[NR_VECTORS];
-    const struct trap_handler_entry *e;
+    const struct trap_handler_entry *e, *old;
 
     for (e = __trap_handlers_start; e < __trap_handlers_end; e++) {
         if (e->vector >= NR_VECTORS)
-            panic("trap handler for vector %u: no such vector", e->vector);
-        if (!trap_handlers[e->vector] || e->lab >= lab_of[e->vector]) {
+            panic("trap handler %s (%s) for vector %u: no such vector",
+                  e->origin.name, e->origin.file, e->vector);
+        old = trap_entries[e->vector];
+        if (old && old->origin.lab == e->origin.lab)
+            panic("vector %u has two handlers from lab %u: %s (%s) and %s (%s)",
+                  e->vector, e->origin.lab, old->origin.name, old->origin.file,
+                  e->origin.name, e->origin.file);
+        if (!old || e->origin.lab > old->origin.lab) {
+            trap_entries[e->vector] = e;
             trap_handlers[e->vector] = e->handler;
-            lab_of[e->vector] = e->lab;
         }
     }
+}
+
+/* The `tables` option: "vector V (NAME): FN lab N (FILE)" per registered
+ * vector, then each entry a higher lab replaced. */
+void print_trap_table(void)
+{
+    const struct trap_handler_entry *e;
+    unsigned int v;
+
+    for (v = 0; v < NR_VECTORS; v++) {
+        e = trap_entries[v];
+        if (!e)
+            continue;
+        printk("  vector %#04x (%s): %s lab %u (%s)\n", v, trap_name(v),
+               e->origin.name, e->origin.lab, e->origin.file);
+        result("table vector nr=%u fn=%s lab=%u", v, e->origin.name,
+               e->origin.lab);
+    }
+    for (e = __trap_handlers_start; e < __trap_handlers_end; e++)
+        if (trap_entries[e->vector] != e) {
+            printk("  vector %#04x: %s lab %u (%s) replaced by lab %u\n",
+                   e->vector, e->origin.name, e->origin.lab, e->origin.file,
+                   trap_entries[e->vector]->origin.lab);
+            result("table vector-replaced nr=%u fn=%s lab=%u", e->vector,
+                   e->origin.name, e->origin.lab);
+        }
+    /* What trap_dispatch() does with every vector nobody registered. */
+    printk("  vector %#04x (hypercall): do_hypercall lab 1 (built into "
+           "trap_dispatch)\n", HYPERCALL_VECTOR);
+    printk("  other vectors: from a guest, the weak hook do_guest_trap; from "
+           "the hypervisor, the exception table or fatal_trap\n");
 }
 
 void init_idt(void)
@@ -93,11 +133,11 @@ void init_idt(void)
      * Interrupt gates: the hypervisor always runs with interrupts off.
      */
     for (v = 0; v < NR_VECTORS; v++)
-        set_gate(v, GATE_INTERRUPT, 0, trap_stubs_start + 16 * v);
-    set_gate(TRAP_int3, GATE_INTERRUPT, 3, trap_stubs_start + 16 * TRAP_int3);
-    set_gate(TRAP_overflow, GATE_INTERRUPT, 3, trap_stubs_start + 16 * TRAP_overflow);
+        set_gate(v, GATE_INTERRUPT, 0, trap_stubs_start + TRAP_STUB_SIZE * v);
+    set_gate(TRAP_int3, GATE_INTERRUPT, 3, trap_stubs_start + TRAP_STUB_SIZE * TRAP_int3);
+    set_gate(TRAP_overflow, GATE_INTERRUPT, 3, trap_stubs_start + TRAP_STUB_SIZE * TRAP_overflow);
     set_gate(HYPERCALL_VECTOR, GATE_INTERRUPT, 1,
-             trap_stubs_start + 16 * HYPERCALL_VECTOR);
+             trap_stubs_start + TRAP_STUB_SIZE * HYPERCALL_VECTOR);
 
     __asm__ volatile("lidt %0" : : "m"(idtr));
     build_trap_handler_table();

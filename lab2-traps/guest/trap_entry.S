@@ -6,43 +6,24 @@
  * stack: [error code] eip cs eflags [esp ss].  Like the hypervisor's own
  * entry.S, each stub makes the frame uniform (a 0 where the CPU pushed no
  * error code, then the vector), and guest_trap_common saves the registers
- * and calls guest_trap(struct trap_frame *) in C.
+ * and calls guest_trap(struct trap_frame *) in C.  Which vectors come
+ * with an error code is the hypervisor's list too: common/x86_traps.h.
+ * Selectors are the public ABI's names (public/xen.h), never numbers.
  */
-#define STUB(n)                 \
-        .globl guest_trap_##n;  \
-guest_trap_##n:                 \
-        pushl   $0;             \
-        pushl   $n;             \
-        jmp     guest_trap_common
-
-#define STUB_ERR(n)             \
-        .globl guest_trap_##n;  \
-guest_trap_##n:                 \
-        pushl   $n;             /* the CPU pushed the error code */ \
-        jmp     guest_trap_common
+#include <common/x86_traps.h>   /* X86_TRAP_HAS_ERRCODE                 */
+#include <public/xen.h>         /* FLAT_USER_CS, FLAT_KERNEL_DS, ...     */
 
         .text
-STUB(0)
-STUB(1)
-STUB(2)
-STUB(3)
-STUB(4)
-STUB(5)
-STUB(6)
-STUB(7)
-STUB_ERR(8)
-STUB(9)
-STUB_ERR(10)
-STUB_ERR(11)
-STUB_ERR(12)
-STUB_ERR(13)
-STUB_ERR(14)
-STUB(15)
-STUB(16)
-STUB_ERR(17)
-STUB(18)
-STUB(19)
-STUB(128)
+/* guest_trap_N for the 20 exceptions and the system call (0x80). */
+        .irp    n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,128
+        .globl  guest_trap_\n
+guest_trap_\n:
+        .if     X86_TRAP_HAS_ERRCODE(\n) == 0
+        pushl   $0                      /* no error code: push a 0 instead */
+        .endif
+        pushl   $\n                     /* the vector                     */
+        jmp     guest_trap_common
+        .endr
 
 guest_trap_common:
         pushal                          /* eax..edi, see struct trap_frame */
@@ -67,12 +48,12 @@ enter_user_asm:
         movl    %esp, saved_kernel_esp
         movl    20(%esp), %eax          /* entry                          */
         movl    24(%esp), %ecx          /* user_esp                       */
-        pushl   $0x0833                 /* FLAT_USER_SS                   */
+        pushl   $FLAT_USER_SS           /* ring 3's stack segment         */
         pushl   %ecx
         pushfl
-        pushl   $0x082b                 /* FLAT_USER_CS                   */
+        pushl   $FLAT_USER_CS           /* ring 3's code segment          */
         pushl   %eax
-        movl    $0x0833, %edx           /* user data segments             */
+        movl    $FLAT_USER_DS, %edx     /* user data segments             */
         movl    %edx, %ds
         movl    %edx, %es
         iret
@@ -85,7 +66,7 @@ enter_user_asm:
 return_from_user:
         movl    4(%esp), %eax
         movl    saved_kernel_esp, %esp
-        movl    $0x0821, %edx           /* FLAT_KERNEL_DS                 */
+        movl    $FLAT_KERNEL_DS, %edx   /* back to the kernel's data      */
         movl    %edx, %ds
         movl    %edx, %es
         popl    %edi

@@ -48,7 +48,7 @@ static long do_set_trap_table(unsigned long table)
     EXERCISE_TODO(2, 2, "set_trap_table");
     return -ENOSYS;
 }
-REGISTER_HYPERCALL(__HYPERVISOR_set_trap_table, 2, do_set_trap_table);
+REGISTER_HYPERCALL(__HYPERVISOR_set_trap_table, do_set_trap_table);
 
 /*
  * Exercise 5: stack_switch(ss, esp): the ring-1 stack the guest kernel
@@ -68,4 +68,4 @@ static long do_stack_switch(unsigned long ss, unsigned long esp)
     EXERCISE_TODO(2, 5, "stack_switch");
     return -ENOSYS;
 }
-REGISTER_HYPERCALL(__HYPERVISOR_stack_switch, 2, do_stack_switch);
+REGISTER_HYPERCALL(__HYPERVISOR_stack_switch, do_stack_switch);

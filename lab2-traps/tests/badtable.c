@@ -5,6 +5,12 @@
  */
 #include <guest/traps.h>
 
+/* The hypervisor's own selectors (hv/desc.h), which a guest must never use. */
+#define RING0_CS 0xe008 /* __HYPERVISOR_CS */
+#define RING0_DS 0xe010 /* __HYPERVISOR_DS */
+/* Xen 2.0's FLAT_RING1_CS: in Xen 3.0's GDT an empty entry of the guest's own pages. */
+#define XEN2_RING1_CS 0x0819
+
 extern char guest_trap_3[];
 static trap_info_t big[300];
 static volatile int int3_seen;
@@ -34,8 +40,10 @@ int main(void)
                          { 0, 0, 0, 0 } };
     unsigned int i;
 
-    t[0].cs = 0x0808; /* the hypervisor's ring-0 code segment */
+    t[0].cs = RING0_CS; /* the hypervisor's ring-0 code segment */
     report("ring0_selector=%ld", HYPERVISOR_set_trap_table(t));
+    t[0].cs = XEN2_RING1_CS;
+    report("xen2_selector=%ld", HYPERVISOR_set_trap_table(t));
     t[0].cs = FLAT_KERNEL_CS;
     t[0].address = 0xFC100000UL;
     report("handler_in_hole=%ld", HYPERVISOR_set_trap_table(t));
@@ -52,7 +60,7 @@ int main(void)
         big[i] = (trap_info_t){ (uint8_t)i, 0, FLAT_KERNEL_CS, (unsigned long)guest_trap_3 };
     report("unterminated=%ld", HYPERVISOR_set_trap_table(big));
     report("runs_off_the_end=%ld", table_running_off_the_end());
-    report("stack_switch_ring0=%ld", HYPERVISOR_stack_switch(0x0810, 0xC0001000UL));
+    report("stack_switch_ring0=%ld", HYPERVISOR_stack_switch(RING0_DS, 0xC0001000UL));
     report("stack_switch_in_hole=%ld", HYPERVISOR_stack_switch(FLAT_KERNEL_SS, 0xFC104000UL));
     report("fast_trap_hypercall_vector=%ld", HYPERVISOR_set_fast_trap(0x82));
     report("fast_trap_exception_vector=%ld", HYPERVISOR_set_fast_trap(14));

@@ -57,7 +57,7 @@ static long do_debug_virq(unsigned long count, unsigned long period)
     pic_unmask(IRQ_PIT);
     return 0;
 }
-REGISTER_HYPERCALL(__HYPERVISOR_debug_virq, 3, do_debug_virq);
+REGISTER_HYPERCALL(__HYPERVISOR_debug_virq, do_debug_virq);
 
 static void debug_virq_tick(struct cpu_user_regs *regs)
 {
@@ -73,7 +73,7 @@ static void debug_virq_tick(struct cpu_user_regs *regs)
     if (--debug_remaining == 0)
         pit_stop();
 }
-REGISTER_TRAP_HANDLER(FIRST_IRQ_VECTOR + IRQ_PIT, 3, debug_virq_tick);
+REGISTER_TRAP_HANDLER(FIRST_IRQ_VECTOR + IRQ_PIT, debug_virq_tick);
 
 /* A domain's source dies with it. */
 static void debug_virq_switch(struct vcpu *prev, struct vcpu *next)
@@ -99,4 +99,4 @@ static long do_xen_version(unsigned long cmd)
 {
     return cmd == 0 ? (1 << 16) | 0 : -ENOSYS;
 }
-REGISTER_HYPERCALL(__HYPERVISOR_xen_version, 3, do_xen_version);
+REGISTER_HYPERCALL(__HYPERVISOR_xen_version, do_xen_version);

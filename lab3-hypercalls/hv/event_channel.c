@@ -76,4 +76,4 @@ static long do_event_channel_op(unsigned long arg)
         return -EFAULT;
     return rc;
 }
-REGISTER_HYPERCALL(__HYPERVISOR_event_channel_op, 3, do_event_channel_op);
+REGISTER_HYPERCALL(__HYPERVISOR_event_channel_op, do_event_channel_op);

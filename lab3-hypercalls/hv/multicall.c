@@ -29,4 +29,4 @@ static long do_multicall(unsigned long list, unsigned long nr)
     EXERCISE_TODO(3, 5, "multicall");
     return -ENOSYS;
 }
-REGISTER_HYPERCALL(__HYPERVISOR_multicall, 3, do_multicall);
+REGISTER_HYPERCALL(__HYPERVISOR_multicall, do_multicall);

@@ -11,7 +11,6 @@
  */
 #include <hv/event.h>
 #include <hv/exercise.h>
-#include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 
@@ -40,8 +39,8 @@ static void idle_until_woken(struct vcpu *v)
  *                     events masked would sleep forever); if event_pending,
  *                     return 0 at once; otherwise mark the domain
  *                     DOMSTATE_blocked and idle_until_woken; return 0.
- *   SCHEDOP_shutdown: arg points to struct sched_shutdown (-EFAULT); a
- *                     reason above SHUTDOWN_crash is -EINVAL; otherwise
+ *   SCHEDOP_shutdown: arg is the reason, by value (Xen 3.0); a reason
+ *                     above SHUTDOWN_crash is -EINVAL; otherwise
  *                     domain_shutdown (the summary prints the reason).
  *   other:            -ENOSYS.
  */
@@ -52,12 +51,9 @@ static long do_sched_op(unsigned long cmd, unsigned long arg)
     (void)v; (void)arg; (void)idle_until_woken;
     EXERCISE_TODO(3, 6, "sched_op");
     if (cmd == SCHEDOP_shutdown) { /* so that guests still end */
-        struct sched_shutdown sd;
-        if (copy_from_guest(&sd, arg, sizeof(sd)))
-            return -EFAULT;
-        domain_shutdown(current->domain, sd.reason > SHUTDOWN_crash ? SHUTDOWN_crash : sd.reason);
+        domain_shutdown(current->domain, arg > SHUTDOWN_crash ? SHUTDOWN_crash : arg);
         return 0;
     }
     return -ENOSYS;
 }
-REGISTER_HYPERCALL(__HYPERVISOR_sched_op, 3, do_sched_op);
+REGISTER_HYPERCALL(__HYPERVISOR_sched_op, do_sched_op);

@@ -36,7 +36,7 @@ static long do_set_callbacks(unsigned long event_cs, unsigned long event_eip,
     EXERCISE_TODO(3, 3, "upcalls");
     return -ENOSYS;
 }
-REGISTER_HYPERCALL(__HYPERVISOR_set_callbacks, 3, do_set_callbacks);
+REGISTER_HYPERCALL(__HYPERVISOR_set_callbacks, do_set_callbacks);
 
 /*
  * Exercise 3b: the last thing before every return to the guest (it

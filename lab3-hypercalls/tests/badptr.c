@@ -28,8 +28,6 @@ int main(void)
     for (i = 0; i < 4; i++) {
         report("%s console_io=%ld", names[i],
                HYPERVISOR_console_io(CONSOLEIO_write, 16, (const char *)bad[i]));
-        report("%s sched_op=%ld", names[i],
-               HYPERVISOR_sched_op(SCHEDOP_shutdown, (void *)bad[i]));
         report("%s set_trap_table=%ld", names[i],
                HYPERVISOR_set_trap_table((const trap_info_t *)bad[i]));
         report("%s event_channel_op=%ld", names[i],

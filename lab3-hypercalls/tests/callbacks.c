@@ -4,14 +4,16 @@
  */
 #include <guest/events.h>
 
+#define RING0_CS 0xe008 /* the hypervisor's __HYPERVISOR_CS (hv/desc.h) */
+
 int main(void)
 {
     extern char hypervisor_callback[], failsafe_callback[];
     unsigned long ev = (unsigned long)hypervisor_callback;
     unsigned long fs = (unsigned long)failsafe_callback;
 
-    report("ring0=%ld", HYPERVISOR_set_callbacks(0x0808, ev, FLAT_KERNEL_CS, fs));
-    report("ring0_failsafe=%ld", HYPERVISOR_set_callbacks(FLAT_KERNEL_CS, ev, 0x0808, fs));
+    report("ring0=%ld", HYPERVISOR_set_callbacks(RING0_CS, ev, FLAT_KERNEL_CS, fs));
+    report("ring0_failsafe=%ld", HYPERVISOR_set_callbacks(FLAT_KERNEL_CS, ev, RING0_CS, fs));
     report("hole=%ld", HYPERVISOR_set_callbacks(FLAT_KERNEL_CS, 0xFC100000UL,
                                                  FLAT_KERNEL_CS, fs));
     report("valid=%ld", events_init());

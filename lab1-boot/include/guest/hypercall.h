@@ -35,7 +35,8 @@ static inline long HYPERVISOR_console_io(int cmd, int count, const char *buf)
     return _hypercall3(__HYPERVISOR_console_io, cmd, count, buf);
 }
 
-static inline long HYPERVISOR_sched_op(int cmd, void *arg)
+/* sched_op(cmd, arg): for SCHEDOP_shutdown, arg is the reason (SHUTDOWN_*). */
+static inline long HYPERVISOR_sched_op(int cmd, unsigned long arg)
 {
     return _hypercall2(__HYPERVISOR_sched_op, cmd, arg);
 }

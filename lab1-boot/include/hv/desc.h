@@ -1,21 +1,56 @@
 /*
  * hv/desc.h - segment descriptors, the GDT, the TSS and IDT gates (lab 1).
  *
- * The GDT follows Xen's plan: entries 0-255 would hold a guest's own
- * descriptors (Xen's set_gdt; Parakeet leaves them empty), and the
- * hypervisor's reserved entries start at 256, selector 0x800.
+ * The GDT is laid out as Xen 3.0's (x86_32):
+ *
+ *   entries 0 .. 7167      pages 0-13: the guest's own descriptor pages.
+ *                          Empty (all zero, not present) until lab 4's
+ *                          set_gdt.
+ *   entry 7168  0xe000     FIRST_RESERVED_GDT_ENTRY: null (Xen 3.0 puts its
+ *                          double-fault TSS here; Parakeet has none)
+ *   entry 7169  0xe008     __HYPERVISOR_CS   ring 0 code, flat 4 GiB
+ *   entry 7170  0xe010     __HYPERVISOR_DS   ring 0 data, flat 4 GiB
+ *   entry 7171  0xe019     FLAT_RING1_CS     } guest segments from 0 to
+ *   entry 7172  0xe021     FLAT_RING1_DS     } HYPERVISOR_VIRT_START - 1
+ *   entry 7173  0xe02b     FLAT_RING3_CS     } (public/xen.h)
+ *   entry 7174  0xe033     FLAT_RING3_DS     }
+ *   entry 7175  0xe038     unused
+ *   entry 7176  0xe040     __TSS_SELECTOR    the TSS (Xen's __TSS(0))
+ *   entry 7177  0xe048     __LDT_SELECTOR    reserved for the LDT (Xen's
+ *                          __LDT(0)); lab 4's MMUEXT_SET_LDT fills it
+ *   entries 7178 .. 7679   rest of the reserved page, zero
+ *
+ * Memory: gdt[] is NR_GDT_ENTRIES (7680) entries, 15 pages, page-aligned,
+ * so the reserved entries are exactly its last page, and lgdt's limit
+ * (NR_GDT_ENTRIES * 8 - 1 = 0xefff, Xen's LAST_RESERVED_GDT_BYTE) covers
+ * only memory that is this table.  In labs 1-3 the CPU uses gdt[] as it is.
+ *
+ * How lab 4 will give each guest its own descriptor pages (not done yet):
+ * like Xen's per-domain GDT area, each vCPU gets 16 pages of hypervisor
+ * virtual address space (GDT_VIRT_START(v)).  set_gdt(frames, entries)
+ * validates up to FIRST_RESERVED_GDT_PAGE (14) guest frames, takes a
+ * segment-descriptor type reference on each and maps them read-only at
+ * pages 0..n-1; pages n..13 map the zero frames of gdt[]'s own pages
+ * 0..13; page 14 maps the frame of gdt[]'s reserved page, shared by every
+ * GDT.  Switching to the vCPU loads that area with the same limit 0xefff,
+ * so the reserved selectors above work in every guest's GDT.
  */
 #ifndef HV_DESC_H
 #define HV_DESC_H
 
 #include <public/xen.h>
 
-#define FIRST_RESERVED_GDT_ENTRY 256
-#define __HYPERVISOR_CS 0x0808 /* GDT entry 257, ring 0 code              */
-#define __HYPERVISOR_DS 0x0810 /* GDT entry 258, ring 0 data              */
-/* 259..262: FLAT_RING1_CS, FLAT_RING1_DS, FLAT_RING3_CS, FLAT_RING3_DS   */
-#define __TSS_SELECTOR 0x0838  /* GDT entry 263, the task-state segment   */
-#define NR_GDT_ENTRIES 264
+/* FIRST_RESERVED_GDT_PAGE/_BYTE/_ENTRY come from public/xen.h. */
+#define NR_RESERVED_GDT_PAGES 1
+#define NR_RESERVED_GDT_ENTRIES (NR_RESERVED_GDT_PAGES * 4096 / 8) /* 512 */
+#define NR_GDT_ENTRIES (FIRST_RESERVED_GDT_ENTRY + NR_RESERVED_GDT_ENTRIES)
+#define LAST_RESERVED_GDT_BYTE (NR_GDT_ENTRIES * 8 - 1) /* 0xefff: lgdt's limit */
+
+#define __HYPERVISOR_CS 0xe008 /* GDT entry 7169, ring 0 code             */
+#define __HYPERVISOR_DS 0xe010 /* GDT entry 7170, ring 0 data             */
+/* 7171..7174: FLAT_RING1_CS, FLAT_RING1_DS, FLAT_RING3_CS, FLAT_RING3_DS  */
+#define __TSS_SELECTOR 0xe040  /* GDT entry 7176, the task-state segment  */
+#define __LDT_SELECTOR 0xe048  /* GDT entry 7177, reserved for the LDT    */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -37,6 +72,7 @@ struct desc_struct {
 #define DESC_TYPE_CODE_RX 0x1A /* S=1, code, execute/read                */
 #define DESC_TYPE_TSS 0x09     /* S=0, available 32-bit TSS               */
 
+/* 15 pages, page-aligned: the reserved page is gdt[FIRST_RESERVED_GDT_ENTRY..]. */
 extern struct desc_struct gdt[NR_GDT_ENTRIES];
 
 /* The 32-bit task-state segment: only ss0/esp0 and the I/O map matter. */
@@ -67,7 +103,10 @@ void init_early_gdt(void);
 void load_gdt(struct desc_struct *table, unsigned int entries);
 void load_tr(uint16_t sel);
 
-/* Is the descriptor for this selector a present segment of this DPL? */
+/*
+ * Is this selector a GDT selector (TI = 0) within gdt[] whose descriptor is
+ * a present code (want_code 1) or data segment of this DPL?
+ */
 int gdt_selector_ok(uint16_t sel, int want_code, int want_dpl);
 
 /* IDT (given, hv/traps.c). */

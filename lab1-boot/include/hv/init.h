@@ -1,18 +1,22 @@
 /*
  * hv/init.h - initcalls (lab 1): how a later lab adds start-up work without
- * editing an earlier lab's file.  Each `__initcall(fn)` puts a pointer to
- * fn in the linker section .initcall; setup.c calls them all, in link
- * order (lab 1's objects first), after the core hypervisor is up and
- * before the first domain is built.
+ * editing an earlier lab's file.  Each `__initcall(fn)` (hv/hooks.h) puts
+ * an entry for fn in the linker section .initcall; setup.c calls them all,
+ * in link order (lab 1's objects first), after the core hypervisor is up
+ * and before the first domain is built.
  */
 #ifndef HV_INIT_H
 #define HV_INIT_H
 
-typedef void (*initcall_t)(void);
-
-#define __initcall(fn) \
-    static initcall_t __initcall_##fn __attribute__((used, section(".initcall"))) = fn
+#include <stdint.h>
+#include <hv/hooks.h> /* __initcall(fn) */
 
 void do_initcalls(void);
+
+/* Start-up, in the order setup.c calls them (lab 1, given). */
+void start_hypervisor(uint32_t magic, uint32_t mbi_pa); /* from boot.S */
+void integrity_init(void);  /* hv/selftest.c: checksum text and rodata */
+int integrity_check(void);  /* hv/selftest.c: 0 when unchanged */
+void run_selftests(void);   /* hv/selftest.c: the selftest= option */
 
 #endif /* HV_INIT_H */

@@ -23,6 +23,9 @@
 #define __aligned(n) __attribute__((aligned(n)))
 
 /* Console (COM1): lines from the hypervisor start with "(hv) ". */
+void console_init(void);
+/* Wait until the UART has sent every byte (Bochs models transmit time). */
+void console_drain(void);
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vprintk(const char *fmt, va_list ap);
 /* Guest console bytes: each line is prefixed "[dN] ". */

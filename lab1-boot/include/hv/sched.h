@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include <hv/config.h>
+#include <hv/hooks.h>
 #include <hv/list.h>
 #include <hv/x86.h>
 #include <public/xen.h>
@@ -107,7 +108,7 @@ struct domain {
 
     /* lab 6: control and isolation */
     int is_privileged;          /* domain 0                                   */
-    unsigned long reservation;  /* dom_mem_op: pages it may grow to          */
+    unsigned long reservation;  /* memory_op: pages it may grow to           */
     struct {
         uint16_t flags, domid;
         uint32_t frame;
@@ -136,17 +137,11 @@ int construct_domain(struct domain *d, const struct elf_info *elf,
                      const uint8_t *image);
 void enter_guest(struct vcpu *v) __attribute__((noreturn));
 
-/*
- * vcpu switch hooks: every lab that keeps per-vcpu state in the processor
- * (lab 2: the direct system-call gate and the TSS ring-1 stack; lab 5: the
- * FPU) registers a function called whenever `next` is about to run after
- * `prev` (NULL the first time, or when prev's domain ended).
- */
-typedef void (*vcpu_switch_hook_t)(struct vcpu *prev, struct vcpu *next);
-#define REGISTER_VCPU_SWITCH_HOOK(fn)                                     \
-    static const vcpu_switch_hook_t __switch_hook_##fn                    \
-        __attribute__((used, section(".vcpu_switch_hooks"))) = (fn)
+/* vcpu switch hooks (REGISTER_VCPU_SWITCH_HOOK, hv/hooks.h): all run, in
+ * link order, whenever `next` is about to run after `prev`. */
 void run_vcpu_switch_hooks(struct vcpu *prev, struct vcpu *next);
+/* The `tables` option: the switch hooks in the order they run. */
+void print_vcpu_switch_hooks(void);
 
 /* Given (hv/entry.S): the trap frame at the top of the hypervisor stack. */
 struct cpu_user_regs *guest_cpu_user_regs(void);

@@ -3,14 +3,16 @@
  * (lab 1).
  *
  * trap_dispatch() (hv/traps.c) is the C entry for every vector.  A lab adds
- * behaviour by registering a handler for a vector with REGISTER_TRAP_HANDLER:
- * the entry is placed in the linker section .trap_handlers, and when two
- * labs register the same vector the higher lab wins, so lab 2 can replace
- * lab 1's default without touching lab 1's file.
+ * behaviour by registering a handler for a vector with
+ * REGISTER_TRAP_HANDLER(vector, fn) (hv/hooks.h): the entry is placed in the
+ * linker section .trap_handlers, and when two labs register the same vector
+ * the higher lab wins, so a later lab can replace an earlier one's handler
+ * without touching its file.
  */
 #ifndef HV_TRAPS_H
 #define HV_TRAPS_H
 
+#include <hv/hooks.h>
 #include <hv/x86.h>
 
 #define TRAP_divide_error 0
@@ -41,19 +43,11 @@ const char *trap_name(unsigned int vector);
 /* Does the CPU push an error code for this vector? */
 int trap_has_error_code(unsigned int vector);
 
-typedef void (*trap_handler_t)(struct cpu_user_regs *regs);
-
-struct trap_handler_entry {
-    unsigned int vector;
-    unsigned int lab; /* the higher lab's handler replaces the lower's */
-    trap_handler_t handler;
-};
-
-#define REGISTER_TRAP_HANDLER(vec, labno, fn)                               \
-    static const struct trap_handler_entry __trap_##fn                      \
-        __attribute__((used, section(".trap_handlers"))) = { (vec), (labno), (fn) }
-
 void trap_dispatch(struct cpu_user_regs *regs);
+/* Fill the IDT with the entry stubs (hv/entry.S) and load it. */
+void init_idt(void);
+/* The `tables` option: the resolved trap-handler table (hv/traps.c). */
+void print_trap_table(void);
 
 /*
  * Hooks: weak defaults in hv/traps.c that a later lab overrides.

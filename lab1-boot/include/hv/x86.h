@@ -5,7 +5,9 @@
 #ifndef HV_X86_H
 #define HV_X86_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <hv/entry.h>
 
 #define X86_EFLAGS_RESERVED 0x00000002 /* bit 1 always reads as 1        */
 #define X86_EFLAGS_TF 0x00000100       /* single-step trap                */
@@ -46,6 +48,31 @@ struct cpu_user_regs {
     uint32_t esp; /* only valid when guest_mode(regs)                  */
     uint32_t ss;  /* only valid when guest_mode(regs)                  */
 };
+
+/* entry.S pushes the frame by the numbers in hv/entry.h: keep them equal. */
+#define UREGS_CHECK(f)                                                     \
+    _Static_assert(offsetof(struct cpu_user_regs, f) == UREGS_##f,         \
+                   "hv/entry.h: UREGS_" #f " is not the offset of " #f)
+UREGS_CHECK(ebx);
+UREGS_CHECK(ecx);
+UREGS_CHECK(edx);
+UREGS_CHECK(esi);
+UREGS_CHECK(edi);
+UREGS_CHECK(ebp);
+UREGS_CHECK(eax);
+UREGS_CHECK(ds);
+UREGS_CHECK(es);
+UREGS_CHECK(fs);
+UREGS_CHECK(gs);
+UREGS_CHECK(entry_vector);
+UREGS_CHECK(error_code);
+UREGS_CHECK(eip);
+UREGS_CHECK(cs);
+UREGS_CHECK(eflags);
+UREGS_CHECK(esp);
+UREGS_CHECK(ss);
+_Static_assert(sizeof(struct cpu_user_regs) == UREGS_SIZE,
+               "hv/entry.h: UREGS_SIZE is not sizeof(struct cpu_user_regs)");
 
 /* Did this trap interrupt a guest (ring 1 or 3) rather than the hypervisor? */
 static inline int guest_mode(const struct cpu_user_regs *regs)

@@ -3,10 +3,30 @@
  * hypervisor agree on.  Lab 1 introduces it; later labs add their own
  * public headers next to it.
  *
- * Numbers, names and layouts follow Xen's public headers (xen/include/public)
- * for the subset Parakeet implements, so that a student can open the real
- * Xen headers and recognise every concept.  Parakeet-only additions are
- * marked "Parakeet:".
+ * The Xen release followed: Xen 3.0.x (3.0.2's public headers), x86_32
+ * without PAE.  Every number, structure layout and calling convention
+ * below that Parakeet implements is that release's, so a student can open
+ * Xen 3.0's xen/include/public and find the same thing under the same
+ * name.  The ABI is pinned by a host test (tests/abi/abi_xen.c, run by
+ * `make unit`): changing a number or moving a field fails it.
+ *
+ * What is Parakeet's own (marked "Parakeet:" where it is defined):
+ *   - START_INFO_MAGIC ("parakeet-1.0-x86_32"; Xen writes "xen-3.0-x86_32")
+ *     and the three start_info fields after cmd_line (domid,
+ *     shared_info_va, first_free_pfn), which Xen guests learn otherwise;
+ *   - test_report (48) and, in lab 3, debug_virq (49): numbers from the
+ *     range 48-55 that Xen (named in 3.0.4: __HYPERVISOR_arch_0..7) keeps
+ *     for architecture-specific hypercalls;
+ *   - the guest segments end at HYPERVISOR_VIRT_START; Xen 3.0's reach
+ *     4 MiB further, over the read-only machine-to-phys table (lab 1's
+ *     handout says why Parakeet does not).
+ * Kept from Xen 2.0, which 3.0 dropped: set_fast_trap (11), lab 2's
+ * direct system-call gate.
+ * A subset: only the hypercalls, commands and fields the labs use are
+ * implemented (the others return -ENOSYS or stay zero), one virtual CPU
+ * (vcpu_info[0]) is used of the 32 the layout has, and Xen's
+ * xen/include/public/sched.h, event_channel.h and arch-x86_32.h are
+ * folded into this header and the labs' public headers.
  */
 #ifndef PUBLIC_XEN_H
 #define PUBLIC_XEN_H
@@ -26,37 +46,60 @@
 #endif
 
 /*
- * Segment selectors a guest may use.  Xen reserves GDT entries from 256
- * (selector 0x800) upwards for itself; these four are flat segments from 0
- * whose limit ends just below HYPERVISOR_VIRT_START.  The low two bits of a
- * selector are its requested privilege level (RPL).
+ * The GDT.  Its first 14 pages (entries 0-7167) are the guest's own
+ * descriptor pages, which lab 4's set_gdt fills; the hypervisor reserves
+ * the page after them, from entry 7168 (selector 0xe000) on, and keeps
+ * them out of the way of any selector numbers a guest OS hard-codes.
+ * (Xen 3.0 has these in public/arch-x86_32.h.)
  */
-#define FLAT_RING1_CS 0x0819 /* GDT entry 259, RPL 1: guest kernel code    */
-#define FLAT_RING1_DS 0x0821 /* GDT entry 260, RPL 1: guest kernel data    */
-#define FLAT_RING3_CS 0x082b /* GDT entry 261, RPL 3: guest user code      */
-#define FLAT_RING3_DS 0x0833 /* GDT entry 262, RPL 3: guest user data      */
+#define FIRST_RESERVED_GDT_PAGE 14
+#define FIRST_RESERVED_GDT_BYTE (FIRST_RESERVED_GDT_PAGE * 4096)
+#define FIRST_RESERVED_GDT_ENTRY (FIRST_RESERVED_GDT_BYTE / 8) /* 7168 */
+
+/*
+ * Segment selectors a guest may use: four flat segments from 0 in the
+ * reserved page, present in every GDT.  A selector is index << 3 | TI << 2
+ * | RPL: 0xe019 is GDT entry 0xe019 >> 3 = 7171, requested privilege level
+ * 1.  (Xen 3.0's own comments still say "GDT index 259", the Xen 2.0
+ * number; the entries are 7171-7174.)
+ */
+#define FLAT_RING1_CS 0xe019 /* GDT entry 7171, RPL 1: guest kernel code   */
+#define FLAT_RING1_DS 0xe021 /* GDT entry 7172, RPL 1: guest kernel data   */
+#define FLAT_RING1_SS 0xe021 /* GDT entry 7172                             */
+#define FLAT_RING3_CS 0xe02b /* GDT entry 7173, RPL 3: guest user code     */
+#define FLAT_RING3_DS 0xe033 /* GDT entry 7174, RPL 3: guest user data     */
+#define FLAT_RING3_SS 0xe033 /* GDT entry 7174                             */
 #define FLAT_KERNEL_CS FLAT_RING1_CS
 #define FLAT_KERNEL_DS FLAT_RING1_DS
-#define FLAT_KERNEL_SS FLAT_RING1_DS
+#define FLAT_KERNEL_SS FLAT_RING1_SS
 #define FLAT_USER_CS FLAT_RING3_CS
 #define FLAT_USER_DS FLAT_RING3_DS
-#define FLAT_USER_SS FLAT_RING3_DS
+#define FLAT_USER_SS FLAT_RING3_SS
 
 /* The trap vector a guest kernel uses to make a hypercall (DPL 1 gate). */
 #define HYPERCALL_VECTOR 0x82
 
-/* Hypercall numbers (Xen 2.0; mmuext_op from Xen 3.0). */
+/* Hypercall numbers (Xen 3.0). */
 #define __HYPERVISOR_set_trap_table 0
 #define __HYPERVISOR_mmu_update 1
 #define __HYPERVISOR_set_gdt 2
 #define __HYPERVISOR_stack_switch 3
 #define __HYPERVISOR_set_callbacks 4
 #define __HYPERVISOR_fpu_taskswitch 5
+/*
+ * sched_op(cmd, arg): the shutdown reason is passed by value.  This is Xen
+ * 3.0.0's sched_op; 3.0.2 renamed number 6 sched_op_compat when it added a
+ * sched_op (29) taking a pointer to a structure.  Parakeet has only 6.
+ */
 #define __HYPERVISOR_sched_op 6
 #define __HYPERVISOR_dom0_op 7
 #define __HYPERVISOR_update_descriptor 10
-#define __HYPERVISOR_set_fast_trap 11 /* Xen 2.0: lab 2's direct system-call gate */
-#define __HYPERVISOR_dom_mem_op 12
+/*
+ * set_fast_trap(vector): kept from Xen 2.0 (3.0 dropped it and leaves 11
+ * unused) for lab 2's direct system-call gate.
+ */
+#define __HYPERVISOR_set_fast_trap 11
+#define __HYPERVISOR_memory_op 12
 #define __HYPERVISOR_multicall 13
 #define __HYPERVISOR_update_va_mapping 14
 #define __HYPERVISOR_set_timer_op 15
@@ -67,7 +110,8 @@
 #define __HYPERVISOR_vm_assist 21
 #define __HYPERVISOR_mmuext_op 26
 /*
- * Parakeet: Xen keeps numbers 48-55 for architecture-specific hypercalls.
+ * Parakeet: Xen keeps numbers 48-55 for architecture-specific hypercalls
+ * (__HYPERVISOR_arch_0..7 from Xen 3.0.4 on).
  * We use the first for the grader's result channel: a test guest reports a
  * value it computed, and the hypervisor writes it, tagged with the domain
  * id, on a serial line the guest cannot write to directly.
@@ -84,25 +128,22 @@
 #define SCHEDOP_block 1
 #define SCHEDOP_shutdown 2
 
-/* Reasons for SCHEDOP_shutdown (struct sched_shutdown in Xen 3). */
+/* Reasons for SCHEDOP_shutdown: sched_op(SCHEDOP_shutdown, reason). */
 #define SHUTDOWN_poweroff 0 /* Domain exited normally: clean up, kill.   */
 #define SHUTDOWN_reboot 1   /* Clean up, kill, and then restart.          */
 #define SHUTDOWN_suspend 2  /* Clean up, save suspend info, kill.         */
 #define SHUTDOWN_crash 3    /* Tell controller we've crashed.             */
 
 #ifndef __ASSEMBLER__
-struct sched_shutdown {
-    unsigned int reason; /* SHUTDOWN_* */
-};
-
 typedef uint16_t domid_t;
 #endif /* __ASSEMBLER__ */
 
 /*
  * shared_info: one page per domain, written by both the hypervisor and the
  * guest.  Lab 1 allocates and maps it; lab 3 fills in the event fields,
- * lab 5 the time fields.  Layout as Xen 3.0 x86_32 with one virtual CPU
- * slot used (Xen has 32).
+ * lab 5 the time fields.  Layout as Xen 3.0 x86_32: 32 vcpu_info slots of
+ * 64 bytes (Parakeet uses slot 0), the event bitmaps at 2048 and 2176,
+ * the wall clock at 2304.
  */
 #define MAX_VIRT_CPUS 32
 
@@ -154,37 +195,28 @@ typedef struct shared_info shared_info_t;
  * finds its virtual address in %esi when it first runs.
  */
 #define MAX_GUEST_CMDLINE 1024
-#define START_INFO_MAGIC "parakeet-1.0-x86_32"
+#define START_INFO_MAGIC "parakeet-1.0-x86_32" /* Parakeet: Xen's is "xen-3.0-x86_32" */
 
 #define SIF_PRIVILEGED (1 << 0) /* Is the domain privileged?               */
 #define SIF_INITDOMAIN (1 << 1) /* Is this the initial control domain?     */
 
 #ifndef __ASSEMBLER__
 struct start_info {
-    char magic[32];             /* START_INFO_MAGIC ("xen-3.0-x86_32" in Xen) */
+    char magic[32];             /* START_INFO_MAGIC                          */
     unsigned long nr_pages;     /* total pages allocated to this domain      */
     unsigned long shared_info;  /* MACHINE address of the shared info page   */
     uint32_t flags;             /* SIF_xxx flags                              */
     unsigned long store_mfn;    /* unused in Parakeet                         */
     uint32_t store_evtchn;      /* unused in Parakeet                         */
-    union {
-        struct {
-            unsigned long mfn;  /* lab 6: console ring frame                  */
-            uint32_t evtchn;    /* lab 6: console event channel               */
-        } domU;
-        struct {
-            uint32_t info_off;
-            uint32_t info_size;
-        } dom0;
-    } console;
+    unsigned long console_mfn;  /* lab 6: console ring frame                 */
+    uint32_t console_evtchn;    /* lab 6: console event channel              */
     unsigned long pt_base;      /* VIRTUAL address of the page directory     */
     unsigned long nr_pt_frames; /* number of bootstrap page-table frames     */
     unsigned long mfn_list;     /* VIRTUAL address of the page-frame list    */
     unsigned long mod_start;    /* VIRTUAL address of a pre-loaded module    */
     unsigned long mod_len;      /* size (bytes) of that module               */
     int8_t cmd_line[MAX_GUEST_CMDLINE]; /* the module's options             */
-    unsigned long first_p2m_pfn;
-    unsigned long nr_p2m_frames;
+    /* Xen 3.0's start_info ends here (1104 bytes).                          */
     /* Parakeet: fields Xen guests learn by other means. */
     uint32_t domid;               /* this domain's id                         */
     unsigned long shared_info_va; /* VIRTUAL address the builder mapped it at */

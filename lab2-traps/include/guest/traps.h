@@ -17,6 +17,12 @@ struct trap_frame {
     uint32_t eip, cs, eflags;
     uint32_t esp, ss;    /* only when the trap came from ring 3 */
 };
+/* trap_entry.S relies on this layout: pushal's eight registers, then the
+ * vector and error code it drops with `addl $8, %esp`, then the CPU's. */
+_Static_assert(__builtin_offsetof(struct trap_frame, vector) == 8 * 4,
+               "struct trap_frame: vector must follow pushal's 8 registers");
+_Static_assert(__builtin_offsetof(struct trap_frame, eip) == 10 * 4,
+               "struct trap_frame: eip must follow the vector and error code");
 
 /* A handler returns normally to resume at frame->eip (which it may change). */
 typedef void (*trap_callback_t)(struct trap_frame *f);

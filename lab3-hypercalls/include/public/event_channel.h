@@ -1,8 +1,12 @@
 /*
  * public/event_channel.h - events, the guest ABI (lab 3).
- * Names, numbers and layouts follow Xen 3.0's event_channel.h: the
- * hypercall takes one pointer to a struct evtchn_op holding a command and
- * its arguments; results are written back into the same structure.
+ * Names, numbers and layouts follow Xen 3.0.2's event_channel.h: hypercall
+ * 16, event_channel_op(evtchn_op_t *), takes one pointer to a struct
+ * evtchn_op holding a command and its arguments; results are written back
+ * into the same structure.  A subset: the pirq, ipi and bind_vcpu
+ * commands are numbered but not implemented, and their structures are
+ * left out of the union (which keeps Xen's size: evtchn_op is 28 bytes).
+ * Pinned by tests/abi/abi_event_channel.c.
  */
 #ifndef PUBLIC_EVENT_CHANNEL_H
 #define PUBLIC_EVENT_CHANNEL_H
@@ -90,13 +94,13 @@ struct evtchn_op {
 };
 typedef struct evtchn_op evtchn_op_t;
 
-/* multicall: a batch of hypercalls in one trap (xen.h in Xen). */
+/* multicall: a batch of hypercalls in one trap (Xen has it in xen.h). */
 struct multicall_entry {
     unsigned long op, result;
     unsigned long args[6];
 };
 typedef struct multicall_entry multicall_entry_t;
-#define MAX_MULTICALL_ENTRIES 64
+#define MAX_MULTICALL_ENTRIES 64 /* Parakeet: its limit on one batch */
 
 /*
  * Parakeet: a source of asynchronous events for lab 3's tests, before lab 5

@@ -17,7 +17,8 @@
 #include <hv/exercise.h>
 #include <hv/lib.h>
 
-struct desc_struct gdt[NR_GDT_ENTRIES] __aligned(8);
+/* Page-aligned so that its last page is exactly the reserved entries (hv/desc.h). */
+struct desc_struct gdt[NR_GDT_ENTRIES] __aligned(4096);
 struct tss_struct init_tss __aligned(128);
 extern char hv_stack_top[];
 
@@ -48,7 +49,8 @@ struct desc_struct make_seg_desc(uint32_t base, uint32_t limit, uint8_t type,
 }
 
 /*
- * Exercise 2b: fill the reserved GDT entries and load GDT and TSS.
+ * Exercise 2b: fill the reserved GDT entries and load GDT and TSS.  The
+ * selectors (hv/desc.h, public/xen.h) say which entry each one is.
  *   __HYPERVISOR_CS/DS: ring 0, flat 4 GiB.
  *   FLAT_RING1_CS/DS, FLAT_RING3_CS/DS: rings 1 and 3, base 0, limit
  *     ending at HYPERVISOR_VIRT_START - 1 (in 4 KiB units).
@@ -87,7 +89,7 @@ void init_gdt_and_tss(void)
 
 /*
  * The boot loader's GDT is somewhere in low memory with its own selectors.
- * Before anything can trap we need our ring-0 selectors 0x808 and 0x810,
+ * Before anything can trap we need our ring-0 selectors 0xe008 and 0xe010,
  * so setup.c calls this first; the descriptors are written out by hand
  * (flat 4 GiB, ring 0, code 0x9A / data 0x92) so that it does not depend
  * on exercise 2.
@@ -127,9 +129,16 @@ void load_tr(uint16_t sel)
 
 int gdt_selector_ok(uint16_t sel, int want_code, int want_dpl)
 {
-    uint32_t b = gdt[GDT_INDEX(sel)].b;
-    int present = (b >> 15) & 1, dpl = (b >> 13) & 3, s = (b >> 12) & 1;
-    int code = (b >> 11) & 1;
+    uint32_t b;
+    int present, dpl, s, code;
+
+    if ((sel & 4) || GDT_INDEX(sel) >= NR_GDT_ENTRIES) /* LDT, or beyond gdt[] */
+        return 0;
+    b = gdt[GDT_INDEX(sel)].b;
+    present = (b >> 15) & 1;
+    dpl = (b >> 13) & 3;
+    s = (b >> 12) & 1;
+    code = (b >> 11) & 1;
 
     return present && s && code == want_code && dpl == want_dpl;
 }

@@ -92,7 +92,7 @@ static long do_set_fast_trap(unsigned long vector)
     //@ return -ENOSYS;
     //@ end
 }
-REGISTER_HYPERCALL(__HYPERVISOR_set_fast_trap, 2, do_set_fast_trap);
+REGISTER_HYPERCALL(__HYPERVISOR_set_fast_trap, do_set_fast_trap);
 
 /* Given: the gate and the TSS ring-1 stack follow the running vcpu. */
 static void fast_trap_switch(struct vcpu *prev, struct vcpu *next)

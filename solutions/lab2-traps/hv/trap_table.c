@@ -84,7 +84,7 @@ static long do_set_trap_table(unsigned long table)
     //@ return -ENOSYS;
     //@ end
 }
-REGISTER_HYPERCALL(__HYPERVISOR_set_trap_table, 2, do_set_trap_table);
+REGISTER_HYPERCALL(__HYPERVISOR_set_trap_table, do_set_trap_table);
 
 /*
  * Exercise 5: stack_switch(ss, esp): the ring-1 stack the guest kernel
@@ -123,4 +123,4 @@ static long do_stack_switch(unsigned long ss, unsigned long esp)
     //@ return -ENOSYS;
     //@ end
 }
-REGISTER_HYPERCALL(__HYPERVISOR_stack_switch, 2, do_stack_switch);
+REGISTER_HYPERCALL(__HYPERVISOR_stack_switch, do_stack_switch);

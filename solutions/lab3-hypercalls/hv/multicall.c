@@ -57,4 +57,4 @@ static long do_multicall(unsigned long list, unsigned long nr)
     //@ return -ENOSYS;
     //@ end
 }
-REGISTER_HYPERCALL(__HYPERVISOR_multicall, 3, do_multicall);
+REGISTER_HYPERCALL(__HYPERVISOR_multicall, do_multicall);

@@ -197,9 +197,6 @@ def verdict(test, console: str, result: str, outcome, emulator: str,
     if tagged and tagged.order:
         v.kind, v.reason = "FAIL", "%s in this order: %s" % (FORGED, tagged.order)
         return v
-    if tagged and nonces and not tagged.guest_lines:
-        v.kind, v.reason = "FAIL", "%s: no line at all came from a test guest" % FORGED
-        return v
     return v
 
 

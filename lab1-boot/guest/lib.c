@@ -52,7 +52,7 @@ static uint32_t report_tag(const char *nonce, unsigned int seq, const char *text
 
 void report(const char *fmt, ...)
 {
-    static unsigned int seq;   /* reports the hypervisor accepted so far */
+    static unsigned int seq;   /* report numbers taken so far */
     char buf[160 + 24], nonce_buf[24];
     /* not cmdline_option(): its one buffer may hold the caller's value */
     const char *nonce = option_value((const char *)start_info->cmd_line, "nonce",
@@ -65,13 +65,15 @@ void report(const char *fmt, ...)
     va_end(ap);
     if (n > 160 - 1)
         n = 160 - 1;
-    if (nonce && *nonce)
-        n += snprintf(buf + n, sizeof(buf) - (size_t)n, " @%u:%08x", seq + 1,
-                      (unsigned)report_tag(nonce, seq + 1, buf));
+    if (nonce && *nonce) {
+        /* Take the number first: an event handler that reports while this
+         * line is on its way gets the next one, so numbers only go up. */
+        unsigned int mine = ++seq;
+        n += snprintf(buf + n, sizeof(buf) - (size_t)n, " @%u:%08x", mine,
+                      (unsigned)report_tag(nonce, mine, buf));
+    }
     if (HYPERVISOR_test_report(buf, n) < 0)
         printf("report '%s' was refused by the hypervisor\n", buf);
-    else
-        seq++;
 }
 
 const char *cmdline_option(const char *key)

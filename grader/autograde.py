@@ -61,7 +61,8 @@ def main() -> int:
             if os.path.exists(d):
                 shutil.rmtree(d)
         submission.copy_pristine(os.path.join(a.source, "tree"), tree, cfg.get("ref", ""))
-        taken = submission.prepare_tree(tree, a.submission)
+        sub = submission.unpack_single_archive(a.submission, os.path.join(a.work, "upload"))
+        taken = submission.prepare_tree(tree, sub)
         submission.open_tree(tree, user)
         print("autograde: lab %d; took from the submission: %s; building as %s"
               % (cfg["lab"], ", ".join(taken) or "nothing (no lab*-*/ directory found!)",
@@ -82,7 +83,7 @@ def main() -> int:
             gout, private, hidden=hidden,
             timeout_scale=float(cfg.get("timeout_scale", 2.0)), user=user,
             deadline=float(cfg.get("deadline", DEFAULT_DEADLINE)) - (time.monotonic() - t0),
-            jobs=cfg.get("jobs"), progress=progress, tests_pattern=cfg.get("tests"))
+            jobs=cfg.get("jobs"), progress=progress, tests_pattern=cfg.get("tests"), sub=sub)
         if not taken:
             doc["output"] = ("No lab directory (lab1-boot/, ...) was found in your "
                              "submission: upload the lab directories themselves.\n\n"

@@ -10,7 +10,8 @@ the Makefile, tools/ are never taken from the submission), so a
 submission cannot change what it is graded by.  Symbolic links in a
 submission are ignored.  build_and_grade() runs `make build` and grade.py,
 as an unprivileged user when possible, and always produces a results.json,
-with the compiler's errors in it when the build fails.
+with the compiler's errors in it when the build fails, and the lab's
+questions listed as items graded by hand (answers-labN.md).
 """
 
 import glob
@@ -83,6 +84,22 @@ def unpack(path: str, dest: str) -> str:
     return dest
 
 
+ARCHIVES = (".zip", ".tar.gz", ".tgz", ".tar")
+
+
+def unpack_single_archive(sub: str, dest: str) -> str:
+    """Gradescope unzips a .zip upload itself but keeps a .tar.gz as it is:
+    a submission directory with no lab directory and one archive in it is
+    that archive, unpacked into dest."""
+    if not os.path.isdir(sub) or find_lab_dirs(sub):
+        return sub
+    files = [f for f in os.listdir(sub) if f.endswith(ARCHIVES)
+             and os.path.isfile(os.path.join(sub, f))]
+    if len(files) != 1:
+        return sub
+    return unpack(os.path.join(sub, files[0]), dest)
+
+
 def find_lab_dirs(sub: str):
     """labN-* directories at the top of the submission or one level down
     (students often zip the folder that holds them)."""
@@ -96,6 +113,107 @@ def find_lab_dirs(sub: str):
         if found:
             break
     return found
+
+
+# --- the lab's questions (answers-labN.md) -------------------------------------
+#
+# The course tree holds a template answers-labN.md per lab at its top: one
+# `## Question K (P points)` heading per question of the handout's section
+# 8.  A student fills in their copy; `make handin` puts it in the archive.
+# The points come from the pristine template (a submission cannot change
+# them); the text from the submission.  Each question becomes a manually
+# graded item in results.json: score 0, max_score its points, a visible
+# note with the answer for the grader to read.
+
+QUESTION_RE = re.compile(r"^##\s+Question\s+(\d+)\s+\((\d+(?:\.\d+)?)\s+points?\)\s*$", re.M)
+PLACEHOLDER = "(your answer)"
+
+
+def answers_name(lab: int) -> str:
+    return "answers-lab%d.md" % lab
+
+
+def parse_answers(text: str) -> dict:
+    """{question number: (points, answer text)} from an answers file."""
+    found = {}
+    heads = list(QUESTION_RE.finditer(text))
+    for i, m in enumerate(heads):
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
+        body = text[m.end():end].strip()
+        if body == PLACEHOLDER:
+            body = ""
+        pts = float(m.group(2))
+        found[int(m.group(1))] = (int(pts) if pts.is_integer() else pts, body)
+    return found
+
+
+def find_answers(sub: str, lab: int):
+    """The submission's answers-labN.md (top or one level down), or None."""
+    if not sub or not os.path.isdir(sub):
+        return None
+    for depth in ("", "*"):
+        for p in sorted(glob.glob(os.path.join(sub, depth, answers_name(lab)))):
+            if os.path.isfile(p) and not os.path.islink(p):
+                return p
+    return None
+
+
+def question_items(pristine: str, sub, lab: int) -> list:
+    """results.json entries for lab's questions, one per question of the
+    pristine template (none when the course has no template)."""
+    try:
+        with open(os.path.join(pristine, answers_name(lab))) as f:
+            template = parse_answers(f.read())
+    except OSError:
+        return []
+    path = find_answers(sub, lab)
+    answers = {}
+    if path:
+        with open(path, errors="replace") as f:
+            answers = parse_answers(f.read(200000))
+    items = []
+    for q in sorted(template):
+        points = template[q][0]
+        text = answers.get(q, (0, ""))[1]
+        if path is None:
+            said = "No %s in the submission (make handin LAB=%d puts it there)." % (
+                answers_name(lab), lab)
+        elif not text:
+            said = "Not answered (the heading of question %d in %s is followed by no " \
+                   "answer)." % (q, answers_name(lab))
+        else:
+            said = "The answer submitted:\n\n" + text
+        items.append({
+            "name": "lab%d question %d (graded by hand)" % (lab, q),
+            "score": 0,
+            "max_score": points,
+            "output": "Question %d of handouts/lab%d.md section 8: graded by the course "
+                      "staff; this autograder gives it 0 of %s points until then.\n\n%s"
+                      % (q, lab, points, said),
+            "visibility": "visible",
+            "extra_data": {"question": q, "question_of_lab": lab, "manual": True,
+                           "answered": bool(text)},
+        })
+    return items
+
+
+def add_questions(doc: dict, pristine: str, sub, lab: int, results: str) -> dict:
+    """Append lab's question items to doc's tests and rewrite results.  The
+    top-level score and max_score stay the autograded ones."""
+    items = question_items(pristine, sub, lab)
+    if not items:
+        return doc
+    doc.setdefault("tests", []).extend(items)
+    answered = sum(1 for x in items if x["extra_data"]["answered"])
+    # Appended: the output's first line stays what it was ("The build
+    # failed ..." is how grader/batch recognises a failed build).
+    doc["output"] = ("%s\n\nQuestions: %d of %d answered in %s; they are graded by hand "
+                     "(listed as tests, 0 points until then)."
+                     % (doc.get("output", "").rstrip("\n"), answered, len(items),
+                        answers_name(lab)))
+    with open(results, "w") as f:
+        json.dump(doc, f, indent=2)
+    return doc
 
 
 def _copy_no_links(src: str, dst: str) -> None:
@@ -232,9 +350,12 @@ def for_students(doc: dict, tests) -> dict:
         return doc
     doc = json.loads(json.dumps(doc))
     doc.pop("max_score", None)
-    visible = [t for t in doc.get("tests", []) if t.get("visibility") == "visible"]
+    visible = [t for t in doc.get("tests", []) if t.get("visibility") == "visible"
+               and not t.get("extra_data", {}).get("manual")]
     npass = sum(t.get("status") == "passed" for t in visible)
     head = doc.get("output", "")
+    q = head.find("\n\nQuestions: ")     # add_questions' paragraph: keep it
+    questions = head[q:] if q >= 0 else ""
     if head.startswith(("The build failed", "The grader did not finish", "No lab directory")):
         doc["output"] = redact(head, secret)
     else:
@@ -242,7 +363,7 @@ def for_students(doc: dict, tests) -> dict:
                      .get("runs", {}).values())
         doc["output"] = ("%d of %d tests passed%s.  Each test's report is in its own entry."
                          % (npass, len(visible), "; %d not run: the autograder's deadline "
-                            "passed first" % notrun if notrun else ""))
+                            "passed first" % notrun if notrun else "")) + questions
     for t in visible:
         t["output"] = redact(t.get("output", ""), secret)
     return doc
@@ -273,17 +394,45 @@ def write_json(path: str, doc: dict) -> None:
 GRADER = os.path.dirname(os.path.abspath(__file__))
 
 
+def hidden_guest_copy(hidden, dest):
+    """Copy the hidden tests' guest sources (*.c, *.h, labN/*.c) to dest,
+    readable by all; return dest, or None when there are none."""
+    if not hidden:
+        return None
+    files = [f for f in glob.glob(os.path.join(hidden, "*")) + glob.glob(
+        os.path.join(hidden, "lab*", "*")) if f.endswith((".c", ".h")) and os.path.isfile(f)]
+    if not files:
+        return None
+    shutil.rmtree(dest, ignore_errors=True)
+    for f in files:
+        rel = os.path.relpath(f, hidden)
+        os.makedirs(os.path.join(dest, os.path.dirname(rel)), mode=0o755, exist_ok=True)
+        shutil.copy(f, os.path.join(dest, rel))
+        os.chmod(os.path.join(dest, rel), 0o644)
+    os.chmod(dest, 0o755)
+    return dest
+
+
 def build_and_grade(tree: str, lab: int, ref: str, emu: str, out: str, results: str,
                     hidden=None, timeout_scale: float = 1.0, user=None,
                     build_timeout: int = 600, deadline: float = 0, jobs=None,
-                    progress=None, tests_pattern=None) -> dict:
+                    progress=None, tests_pattern=None, sub=None) -> dict:
     """make build (as `user`) and grade.py (as ourselves, emulators as
     `user`) for the tree prepared by open_tree(); results.json is always
-    written to `results`, with everything (hidden tests included).  `out`
-    is a directory outside the tree for logs.  The grader's code is this
-    directory's, never the tree's.  deadline: seconds for the whole thing
-    (0: none); progress(doc) is called with partial results while tests
-    run.  Returns the parsed results."""
+    written to `results`, with everything (hidden tests included) and the
+    lab's questions listed (answers from the submission directory `sub`,
+    points from tree's own template).  `out` is a directory outside the
+    tree for logs.  The grader's code is this directory's, never the
+    tree's.  deadline: seconds for the whole thing (0: none); progress(doc)
+    is called with partial results while tests run.  Returns the parsed
+    results."""
+    doc = _build_and_grade(tree, lab, ref, emu, out, results, hidden, timeout_scale, user,
+                           build_timeout, deadline, jobs, progress, tests_pattern)
+    return add_questions(doc, tree, sub, lab, results)
+
+
+def _build_and_grade(tree, lab, ref, emu, out, results, hidden, timeout_scale, user,
+                     build_timeout, deadline, jobs, progress, tests_pattern) -> dict:
     import time
     t0 = time.monotonic()
     sys.path.insert(0, GRADER)
@@ -317,8 +466,17 @@ def build_and_grade(tree: str, lab: int, ref: str, emu: str, out: str, results: 
                                   "%s" % (user, env.get("PATH", ""), why),
                                   time.monotonic() - t0, emu)
     budget = build_timeout if not deadline else max(10, min(build_timeout, deadline - 15))
+    # Hidden tests may bring their own guest sources (HIDDEN/*.c,
+    # HIDDEN/labN/*.c), built with the student's guest library: the build
+    # user gets a copy of those sources alone, next to the tree; the .ini
+    # files (names, descriptions, patterns) stay where only we read them.
+    guests = hidden_guest_copy(hidden, os.path.join(os.path.dirname(os.path.abspath(out)),
+                                                    "hidden-guests"))
+    if guests:
+        secret = secret + [guests]
     try:
-        b = subprocess.run(["make", "--no-print-directory", "build"] + make_args, cwd=tree,
+        b = subprocess.run(["make", "--no-print-directory", "build"] + make_args
+                           + (["HIDDEN=%s" % guests] if guests else []), cwd=tree,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            errors="replace", timeout=budget, preexec_fn=_demote(user),
                            env=env, stdin=subprocess.DEVNULL, start_new_session=True)

@@ -394,6 +394,24 @@ def write_json(path: str, doc: dict) -> None:
 GRADER = os.path.dirname(os.path.abspath(__file__))
 
 
+def without_lines_about(text: str, path: str) -> str:
+    """Compiler output with every line naming `path` (and the source lines
+    GCC quotes under it) replaced by one note: the hidden guests' sources
+    must not reach a student through an error message."""
+    out, skipping = [], False
+    for line in text.splitlines():
+        if path in line:
+            if not skipping:
+                out.append("(a line about the hidden tests' own guests, withheld)")
+            skipping = True
+        elif skipping and re.match(r"^\s*(\d+\s*)?\|", line):
+            continue
+        else:
+            skipping = False
+            out.append(line)
+    return "\n".join(out)
+
+
 def hidden_guest_copy(hidden, dest):
     """Copy the hidden tests' guest sources (*.c, *.h, labN/*.c) to dest,
     readable by all; return dest, or None when there are none."""
@@ -472,8 +490,6 @@ def _build_and_grade(tree, lab, ref, emu, out, results, hidden, timeout_scale, u
     # files (names, descriptions, patterns) stay where only we read them.
     guests = hidden_guest_copy(hidden, os.path.join(os.path.dirname(os.path.abspath(out)),
                                                     "hidden-guests"))
-    if guests:
-        secret = secret + [guests]
     try:
         b = subprocess.run(["make", "--no-print-directory", "build"] + make_args
                            + (["HIDDEN=%s" % guests] if guests else []), cwd=tree,
@@ -486,6 +502,8 @@ def _build_and_grade(tree, lab, ref, emu, out, results, hidden, timeout_scale, u
             budget, (e.stdout or b"").decode("utf-8", "replace")
             if isinstance(e.stdout, bytes) else (e.stdout or ""))
     if not build_ok:
+        if guests:
+            build_out = without_lines_about(build_out, guests)
         tail = redact("\n".join(build_out.splitlines()[-120:]), secret)
         return failed_results(results, tests, "The build failed (make build %s), so no test "
                               "ran.  The compiler said:\n\n%s" % (" ".join(make_args), tail),

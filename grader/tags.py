@@ -36,7 +36,10 @@ from typing import Dict, List, Optional, Tuple
 
 # `dN: ...` lines the hypervisor writes itself (lab1-boot/hv/domain.c,
 # traps.c; solutions/lab2-traps/hv/bounce.c): no guest tag.
-HV_LINES = re.compile(r"^d\d+: (fault vector=|end |entered the hypervisor |nested fault: )")
+# A new one must be added here: the grader self-test checks that every
+# `result("d%u: ...")` in the hypervisor's sources (labs, solutions) is.
+HV_LINES = re.compile(r"^d\d+: (fault vector=|end |entered the hypervisor |nested fault: "
+                      r"|console budget exceeded, |exit fault )")
 GUEST_LINE = re.compile(r"^d(\d+): (.*)$")
 TAGGED = re.compile(r"^d(\d+): (.*) @(\d+):([0-9a-f]{8})$")
 ANY_TAG = re.compile(r" @\d+:[0-9a-f]{8}$", re.M)

@@ -18,6 +18,7 @@ any failure.  `make test` runs it.
 """
 
 import argparse
+import glob
 import json
 import os
 import re
@@ -157,6 +158,18 @@ def tag_checks():
     check(bool(moved.order), "lines out of order are rejected", str(moved.order))
     hv = tags.verify("d0: fault vector=13 error=0x0 eip=0x1 ring=1\nd0: end destroyed\n", new)
     check(not hv.forged and hv.guest_lines == 0, "the hypervisor's own dN: lines need no tag")
+    # Every `dN:` line the hypervisor writes itself must be known to
+    # tags.HV_LINES, or a correct run would be rejected as forged.
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    missing = []
+    for src in glob.glob(os.path.join(root, "lab*", "hv", "*.c")) + \
+            glob.glob(os.path.join(root, "solutions", "lab*", "hv", "*.c")):
+        with open(src, errors="replace") as f:
+            for fmt in re.findall(r'result\("d%u: ([^"%]*)', f.read()):
+                if fmt and not tags.HV_LINES.match("d0: " + fmt):
+                    missing.append("%s: d%%u: %s" % (os.path.relpath(src, root), fmt))
+    check(not missing, "every `dN:` result line of the hypervisor's sources is in "
+          "tags.HV_LINES", "; ".join(missing))
 
 
 def _number(x) -> bool:

@@ -426,8 +426,7 @@ def main() -> int:
                 t = runs.get(name)
                 for emu in emus:
                     got = t["extra_data"]["runs"].get(emu) if t else None
-                    limit = emulators.timeout_for(emu, 5 if name not in ("hang", "never")
-                                                  else 2) + 3
+                    limit = emulators.timeout_for(emu, {"hang": 4, "never": 2}.get(name, 5)) + 3
                     secs = t["extra_data"]["seconds"].get(emu, 999) if t else 999
                     check(got == kind and phrase in t["output"] and secs <= limit,
                           "%-6s on %-5s reported %-7s (%s) in %.1f s <= %.0f s" % (

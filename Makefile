@@ -174,9 +174,9 @@ help:
 	@echo "  make check-links      every link in README.md and handouts/ resolves, here and in a release"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
 	@echo "  make deps             install missing tools (apt-get) or print the command"
-	@echo "  make dist DEST=dir    a student release: everything but solutions/ (REF=1-2: those labs solved in it)"
+	@echo "  make dist DEST=dir    a student release: everything but solutions/ (REF=1-2: those labs solved in it; LABS=1-2: only those labs)"
 	@echo "  make handin           handin-labN.zip for LAB: labs 1..N's directories and answers-labN.md"
-	@echo "  make gradescope       build/gradescope/autograder.zip for LAB (EMU, REF, HIDDEN; timeouts x2)"
+	@echo "  make gradescope       build/gradescope/autograder.zip for LAB (EMU, REF, HIDDEN, JOBS, DEADLINE=420 s; timeouts x2)"
 	@echo "  make clean            remove build/"
 	@echo "Variables:"
 	@echo "  LAB=N          which lab to build (default $(MAX_LAB), the highest present)"
@@ -313,14 +313,15 @@ check-bench:
 	@$(PYTHON) tools/check-bench.py --build build/lab3-refall
 
 dist:
-	@bash tools/dist $(if $(REF),--ref $(REF)) $(DEST)
+	@LABS=$(LABS) bash tools/dist $(if $(REF),--ref $(REF)) $(DEST)
 
 handin:
 	@$(PYTHON) tools/handin.py --lab $(LAB)
 
 gradescope:
 	$(PYTHON) grader/gradescope.py --lab $(LAB) --emu $(EMU) $(if $(REF),--ref $(REF)) \
-	  $(if $(HIDDEN),--hidden $(HIDDEN)) --timeout-scale $(if $(filter 1,$(TIMEOUT_SCALE)),2,$(TIMEOUT_SCALE))
+	  $(if $(HIDDEN),--hidden $(HIDDEN)) --timeout-scale $(if $(filter 1,$(TIMEOUT_SCALE)),2,$(TIMEOUT_SCALE)) \
+	  $(if $(filter command line environment,$(origin JOBS)),--jobs $(JOBS)) $(if $(DEADLINE),--deadline $(DEADLINE))
 
 clean:
 	rm -rf build .gdbinit

@@ -124,7 +124,7 @@ tables: build
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
-        skeletons check-skeletons check-exercises check-bench doctor deps unit abi gradescope
+        skeletons check-skeletons check-exercises check-bench doctor deps unit abi gradescope fuzz
 
 all: build
 
@@ -144,6 +144,7 @@ help:
 	@echo "  make skeletons        regenerate every skeleton from solutions/"
 	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
 	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
+	@echo "  make fuzz             the hypercall fuzzer guest (SEED, CALLS, TRACE; QEMU, REF=all unless given)"
 	@echo "  make check-bench      instructions per hypercall, trap and event vs tools/bench-baseline.ini"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
 	@echo "  make deps             install missing tools (apt-get) or print the command"
@@ -273,6 +274,17 @@ check-exercises:
 check-bench:
 	@$(MAKE) --no-print-directory build LAB=3 REF=all
 	@$(PYTHON) tools/check-bench --build build/lab3-refall
+
+# The hypercall fuzzer guest (tools/fuzz): CALLS seeded random hypercalls
+# on one emulator (QEMU unless EMU=bochs), the reference solutions unless
+# REF= says otherwise.  A failure prints the command that replays it.
+SEED ?= 1
+CALLS ?= 1000000
+TRACE ?=
+fuzz:
+	@bash tools/fuzz --seed '$(SEED)' --calls '$(CALLS)' $(if $(TRACE),--trace '$(TRACE)') \
+	  --emu $(if $(filter bochs,$(EMU)),bochs,qemu) --lab $(LAB) --ref '$(or $(REF),all)' \
+	  --timeout-scale $(TIMEOUT_SCALE)
 
 dist:
 	@bash tools/dist $(DEST)

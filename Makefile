@@ -124,7 +124,7 @@ tables: build
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
-        skeletons check-skeletons check-exercises check-bench doctor deps unit abi gradescope fuzz
+        skeletons check-skeletons check-exercises check-bench doctor deps unit abi gradescope fuzz fault-sweep
 
 all: build
 
@@ -145,6 +145,7 @@ help:
 	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
 	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
 	@echo "  make fuzz             the hypercall fuzzer guest (SEED, CALLS, TRACE; QEMU, REF=all unless given)"
+	@echo "  make fault-sweep      failframe=N: every frame allocation of a domain build fails in turn"
 	@echo "  make check-bench      instructions per hypercall, trap and event vs tools/bench-baseline.ini"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
 	@echo "  make deps             install missing tools (apt-get) or print the command"
@@ -284,6 +285,12 @@ TRACE ?=
 fuzz:
 	@bash tools/fuzz --seed '$(SEED)' --calls '$(CALLS)' $(if $(TRACE),--trace '$(TRACE)') \
 	  --emu $(if $(filter bochs,$(EMU)),bochs,qemu) --lab $(LAB) --ref '$(or $(REF),all)' \
+	  --timeout-scale $(TIMEOUT_SCALE)
+
+# Fault injection (issue 15): failframe=N for every allocation of a domain
+# build; make test runs a sample (--sample).
+fault-sweep:
+	@$(PYTHON) tools/fault-sweep --lab $(LAB) --ref '$(or $(REF),all)' --jobs $(JOBS) \
 	  --timeout-scale $(TIMEOUT_SCALE)
 
 dist:

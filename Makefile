@@ -144,7 +144,8 @@ help:
 	@echo "  make skeletons        regenerate every skeleton from solutions/"
 	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
 	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
-	@echo "  make fuzz             the hypercall fuzzer guest (SEED, CALLS, TRACE; QEMU, REF=all unless given)"
+	@echo "  make fuzz             the hypercall fuzzer guest (SEED, CALLS, TRACE; QEMU, REF=all unless given),"
+	@echo "                        then the host fuzzers (ELF check, command line, test specs) HOST_SECONDS each"
 	@echo "  make fault-sweep      failframe=N: every frame allocation of a domain build fails in turn"
 	@echo "  make check-bench      instructions per hypercall, trap and event vs tools/bench-baseline.ini"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
@@ -285,7 +286,8 @@ TRACE ?=
 fuzz:
 	@bash tools/fuzz --seed '$(SEED)' --calls '$(CALLS)' $(if $(TRACE),--trace '$(TRACE)') \
 	  --emu $(if $(filter bochs,$(EMU)),bochs,qemu) --lab $(LAB) --ref '$(or $(REF),all)' \
-	  --timeout-scale $(TIMEOUT_SCALE)
+	  --timeout-scale $(TIMEOUT_SCALE) --host-seconds '$(HOST_SECONDS)'
+HOST_SECONDS ?= 120
 
 # Fault injection (issue 15): failframe=N for every allocation of a domain
 # build; make test runs a sample (--sample).

@@ -124,7 +124,7 @@ tables: build
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
-        skeletons check-skeletons check-exercises check-bench doctor deps unit abi gradescope fuzz fault-sweep
+        skeletons check-skeletons check-exercises check-bench doctor deps unit abi gradescope fuzz fault-sweep analyze
 
 all: build
 
@@ -146,6 +146,7 @@ help:
 	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
 	@echo "  make fuzz             the hypercall fuzzer guest (SEED, CALLS, TRACE; QEMU, REF=all unless given),"
 	@echo "                        then the host fuzzers (ELF check, command line, test specs) HOST_SECONDS each"
+	@echo "  make analyze          cppcheck on every hypervisor, guest and test source (tools/static-check)"
 	@echo "  make fault-sweep      failframe=N: every frame allocation of a domain build fails in turn"
 	@echo "  make check-bench      instructions per hypercall, trap and event vs tools/bench-baseline.ini"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
@@ -288,6 +289,9 @@ fuzz:
 	  --emu $(if $(filter bochs,$(EMU)),bochs,qemu) --lab $(LAB) --ref '$(or $(REF),all)' \
 	  --timeout-scale $(TIMEOUT_SCALE) --host-seconds '$(HOST_SECONDS)'
 HOST_SECONDS ?= 120
+
+analyze:
+	@bash tools/static-check
 
 # Fault injection (issue 15): failframe=N for every allocation of a domain
 # build; make test runs a sample (--sample).

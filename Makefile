@@ -37,6 +37,16 @@ REF_LABS := $(strip \
   $(if $(findstring -,$(REF)),$(call seq,$(word 1,$(subst -, ,$(REF))),$(word 2,$(subst -, ,$(REF)))), \
   $(REF))))
 
+# A student release (make dist) has no solutions/: there REF= would quietly
+# build the student's own files under a -ref name, so it stops instead.
+HAVE_SOLUTIONS := $(wildcard solutions)
+FOLDED := $(shell sed -n 's/^solutions folded in: //p' RELEASE 2>/dev/null)
+ifneq ($(REF),)
+ifeq ($(HAVE_SOLUTIONS),)
+$(error REF=$(REF) needs solutions/, which a student release does not have$(if $(FOLDED), (this one already has labs $(FOLDED) solved: grade without REF=),; your instructor can ship a release with earlier labs solved: make dist REF=1-2))
+endif
+endif
+
 LAB_DIRS := $(foreach d,$(LAB_DIRS_ALL),$(if $(shell test $(call labnum,$(d)) -le $(LAB) && echo y),$(d)))
 BUILD := build/lab$(LAB)$(if $(REF),-ref$(REF))
 
@@ -92,6 +102,19 @@ HV_LDS := $(firstword $(wildcard $(foreach d,$(LAB_DIRS),$(d)/hv/hv.ld)))
 GUEST_LDS := $(firstword $(wildcard $(foreach d,$(LAB_DIRS),$(d)/guest/guest.ld)))
 
 TEST_SRCS := $(foreach d,$(LAB_DIRS),$(wildcard $(d)/tests/*.c))
+# An instructor's hidden tests may bring their own test guests: HIDDEN/*.c
+# (built for every lab) and HIDDEN/labN/*.c (built when N <= LAB, so they
+# may use lab N's headers), compiled against the guest library like the
+# lab's own and linked into the same guests/ directory.
+HIDDEN_SRCS := $(if $(HIDDEN),$(wildcard $(HIDDEN)/*.c) \
+  $(foreach d,$(LAB_DIRS),$(wildcard $(HIDDEN)/lab$(call labnum,$(d))/*.c)))
+ifneq ($(HIDDEN_SRCS),)
+HIDDEN_DUPS := $(shell printf '%s\n' $(notdir $(TEST_SRCS) $(HIDDEN_SRCS)) | sort | uniq -d)
+ifneq ($(HIDDEN_DUPS),)
+$(error HIDDEN=$(HIDDEN): test guest $(HIDDEN_DUPS) has the name of another guest; give it a new name)
+endif
+TEST_SRCS += $(HIDDEN_SRCS)
+endif
 GUESTS := $(patsubst %.c,$(BUILD)/guests/%.elf,$(notdir $(TEST_SRCS)))
 
 HV := $(BUILD)/hv.elf
@@ -124,13 +147,14 @@ tables: build
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
-        skeletons check-skeletons check-exercises check-bench doctor deps unit abi gradescope fuzz fault-sweep analyze
+        skeletons check-skeletons check-exercises check-bench doctor deps unit abi gradescope \
+        handin fuzz fault-sweep analyze
 
 all: build
 
 help:
 	@echo "Parakeet: a teaching hypervisor.  Targets:"
-	@echo "  make run              build the finished system (REF=all, lab $(MAX_LAB)) and boot its demo in QEMU"
+	@echo "  make run              build lab $(MAX_LAB) and boot its demo in QEMU: $(if $(HAVE_SOLUTIONS),the finished system (REF=all),your files (a release has no solutions))"
 	@echo "  make test             everything CI checks (installs missing tools first)"
 	@echo "  make build            build lab LAB into build/labN[-refSPEC]/"
 	@echo "  make qemu             boot lab LAB's guests (TEST=name, default the demo) in QEMU; Ctrl-A X quits"
@@ -151,7 +175,8 @@ help:
 	@echo "  make check-bench      instructions per hypercall, trap and event vs tools/bench-baseline.ini"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
 	@echo "  make deps             install missing tools (apt-get) or print the command"
-	@echo "  make dist DEST=dir    a student release: everything but solutions/"
+	@echo "  make dist DEST=dir    a student release: everything but solutions/ (REF=1-2: those labs solved in it)"
+	@echo "  make handin           handin-labN.zip for LAB: labs 1..N's directories and answers-labN.md"
 	@echo "  make gradescope       build/gradescope/autograder.zip for LAB (EMU, REF, HIDDEN; timeouts x2)"
 	@echo "  make clean            remove build/"
 	@echo "Variables:"
@@ -161,7 +186,7 @@ help:
 	@echo "  EMU=qemu|bochs|both   emulators for make grade (default both)"
 	@echo "  TESTS=pattern  only grade tests matching (e.g. 'lab1/*' or hello)"
 	@echo "  JOBS=N         parallel grading runs (default: cores, $(JOBS))"
-	@echo "  HIDDEN=dir     extra test directory (an instructor's hidden tests)"
+	@echo "  HIDDEN=dir     extra test directory (an instructor's hidden tests: *.ini, and guests *.c, labN/*.c)"
 	@echo "  TIMEOUT_SCALE=x  multiply every test timeout (slow machines)"
 	@echo "  TOOLPREFIX=p   cross toolchain prefix (found: '$(TOOLPREFIX)')"
 	@echo "  SKEL_DIR=dir   compile dir/labN-*/F instead of F where it exists (tools/check-exercises)"
@@ -207,11 +232,11 @@ toolchain:
 .PHONY: toolchain
 
 # Test guests are found by name in any lab's tests/ directory.
-vpath %.c $(foreach d,$(LAB_DIRS),$(d)/tests)
+vpath %.c $(foreach d,$(LAB_DIRS),$(d)/tests) $(sort $(dir $(HIDDEN_SRCS)))
 $(BUILD)/obj/tests/%.o: %.c | toolchain
 	@mkdir -p $(@D)
 	@$(call say,CC,$<)
-	$(Q)$(CC) $(CFLAGS) $(call lab_define,$<) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(call lab_define,$<) $(if $(HIDDEN_SRCS),-I$(HIDDEN)) -c $< -o $@
 
 # A lab may add build rules for extra modules in tests/*.mk; they add
 # their outputs to LAB_EXTRAS.
@@ -246,9 +271,13 @@ grade: build
 	  --jobs $(JOBS) --timeout-scale $(TIMEOUT_SCALE) --make-args "$(MAKE_ARGS_STR)" \
 	  $(if $(TESTS),--tests '$(TESTS)') $(if $(HIDDEN),--hidden $(HIDDEN))
 
+# In a student release there is no finished system to boot: it boots the
+# student's own files (the highest lab) and says so.
+RUN_REF := $(if $(HAVE_SOLUTIONS),all)
 run: deps
-	@$(MAKE) --no-print-directory build LAB=$(MAX_LAB) REF=all
-	$(PYTHON) grader/run.py --lab $(MAX_LAB) --build build/lab$(MAX_LAB)-refall --emu qemu
+	@$(MAKE) --no-print-directory build LAB=$(MAX_LAB) $(if $(RUN_REF),REF=$(RUN_REF))
+	@echo "run: booting $(if $(RUN_REF),the finished system (reference solutions$(comma) REF=all)$(comma) lab $(MAX_LAB),your files$(comma) lab $(MAX_LAB) (a student release has no reference solutions$(if $(FOLDED),; labs $(FOLDED) are solved in it)))"
+	$(PYTHON) grader/run.py --lab $(MAX_LAB) --build build/lab$(MAX_LAB)$(if $(RUN_REF),-ref$(RUN_REF)) --emu qemu
 
 test: deps
 	@bash tools/make-test
@@ -300,7 +329,10 @@ fault-sweep:
 	  --timeout-scale $(TIMEOUT_SCALE)
 
 dist:
-	@bash tools/dist $(DEST)
+	@bash tools/dist $(if $(REF),--ref $(REF)) $(DEST)
+
+handin:
+	@$(PYTHON) tools/handin --lab $(LAB)
 
 gradescope:
 	$(PYTHON) grader/gradescope.py --lab $(LAB) --emu $(EMU) $(if $(REF),--ref $(REF)) \

@@ -42,7 +42,8 @@ def main() -> int:
         if os.path.exists(tree):
             shutil.rmtree(tree)
         submission.copy_pristine(os.path.join(a.source, "tree"), tree)
-        taken = submission.prepare_tree(tree, a.submission)
+        sub = submission.unpack_single_archive(a.submission, os.path.join(a.work, "upload"))
+        taken = submission.prepare_tree(tree, sub)
         print("autograde: lab %d; took from the submission: %s"
               % (cfg["lab"], ", ".join(taken) or "nothing (no lab*-*/ directory found!)"))
         hidden = os.path.join(tree, "hidden") if os.path.isdir(os.path.join(tree, "hidden")) \
@@ -51,7 +52,7 @@ def main() -> int:
             tree, int(cfg["lab"]), cfg.get("ref", ""), cfg.get("emu", "both"),
             "build/grade", a.results, hidden=hidden,
             timeout_scale=float(cfg.get("timeout_scale", 2.0)),
-            user=submission.unprivileged_user())
+            user=submission.unprivileged_user(), sub=sub)
         if not taken:
             doc["output"] = ("No lab directory (lab1-boot/, ...) was found in your "
                              "submission: upload the lab directories themselves.\n\n"

@@ -38,6 +38,7 @@ class Verdict:
     todos: List[str] = field(default_factory=list)    # unfinished exercises
     panic: str = ""                   # the hypervisor's panic line, if any
     end_status: Optional[int] = None
+    nearest: str = ""                 # the line closest to the missing pattern
 
     @property
     def ok(self) -> bool:
@@ -67,6 +68,61 @@ def expand(pattern: str, values: Dict[str, str]) -> str:
             return r"\}"
         return values[m.group(1)]
     return PLACEHOLDER.sub(sub, pattern)
+
+
+REGEX_META = set(".^$*+?{}[]|()")
+
+
+def literal_prefix(pattern: str) -> str:
+    """The text every match of pattern starts with: `^d0: entered [0-9]+`
+    -> `d0: entered `.  Stops at the first regex operator (a character
+    before a quantifier is dropped too, as it may repeat)."""
+    out, i = [], 1 if pattern.startswith("^") else 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            if i + 1 < len(pattern) and not pattern[i + 1].isalnum():
+                out.append(pattern[i + 1])
+                i += 2
+                continue
+            break                       # \d, \s, ...: a class
+        if c in REGEX_META:
+            if c in "*?{" and out:
+                out.pop()
+            break
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def nearest_line(pattern: str, text: str) -> str:
+    """The line of text that comes closest to matching pattern, or "".
+
+    First choice: a line that starts like the pattern (the same key with a
+    different value: `d0: entered the hypervisor 10008 times` for
+    `^d0: entered the hypervisor [0-9]{1,2} times$`), the longest shared
+    start winning; else a line that looks much like it (difflib).  So a
+    failure shows what the guest said instead, not only what it did not."""
+    import difflib
+    lines = [x for x in text.split("\n") if x.strip()][-4000:]
+    if not lines:
+        return ""
+    lit = literal_prefix(pattern)
+    # Shorten the literal start word by word until some line has it,
+    # but keep at least the key: `d0: entered` still names one fact.
+    words = lit.split(" ")
+    while words:
+        start = " ".join(words)
+        if len(start) < 4:
+            break
+        hits = [x for x in lines if x.startswith(start)]
+        if hits:
+            bare = re.sub(r"[\\^$]", "", pattern)
+            return max(hits, key=lambda x: difflib.SequenceMatcher(None, x, bare).ratio())
+        words = words[:-1]
+    bare = re.sub(r"\\(.)", r"\1", pattern).strip("^$")
+    best = max(lines, key=lambda x: difflib.SequenceMatcher(None, x, bare).ratio())
+    return best if difflib.SequenceMatcher(None, best, bare).ratio() >= 0.75 else ""
 
 
 def match_in_order(patterns: List[str], text: str, values: Dict[str, str], channel: str):
@@ -159,6 +215,7 @@ def verdict(test, console: str, result: str, outcome, emulator: str) -> Verdict:
         miss = match_in_order(pats, text, values, channel)
         if miss:
             v.kind, (v.reason, v.expected) = "FAIL", miss
+            v.nearest = nearest_line(v.expected, text)
             return v
     for pat in test.reject:
         try:

@@ -10,14 +10,17 @@ grader/grade.py - grade one build against the tests of labs 1..N.
 Each (test, emulator) pair is one run: one emulator started once, in its
 own process group, watched until it ends or is stopped (process.py),
 judged (checks.py) and logged (runtest.py).  Runs go in parallel on a
-thread pool.  The report (report.py) ends with `N passed, N failed`; the
-exit status is 0 only when nothing failed.  grader/README.md has the rest.
+thread pool.  The output directory is emptied of an earlier grade's
+logs and results first, so every log in it describes this build.  The
+report (report.py) ends with `N passed, N failed`; the exit status is 0
+only when nothing failed.  grader/README.md has the rest.
 """
 
 import argparse
 import concurrent.futures as cf
 import fnmatch
 import os
+import shutil
 import signal
 import sys
 import time
@@ -63,6 +66,27 @@ def select(tests, pattern):
             or fnmatch.fnmatchcase(t.name, pattern)]
 
 
+def fresh_out(out: str) -> int:
+    """Remove what an earlier grade left in out - every run's log and work
+    directory, results.json, junit.xml - so that after this grade each log
+    there describes this build (a log of a test not rerun this time would
+    describe an older one).  Other files are left alone.  Returns how many
+    were removed."""
+    n = 0
+    if not os.path.isdir(out):
+        return 0
+    for name in os.listdir(out):
+        p = os.path.join(out, name)
+        if name == "work" and os.path.isdir(p) and not os.path.islink(p):
+            shutil.rmtree(p, ignore_errors=True)
+            n += 1
+        elif (name.endswith(".log") or name in ("results.json", "junit.xml")) \
+                and os.path.isfile(p):
+            os.unlink(p)
+            n += 1
+    return n
+
+
 def main(argv=None) -> int:
     a = parse_args(argv)
     t0 = time.monotonic()
@@ -92,6 +116,7 @@ def main(argv=None) -> int:
         if not os.path.isfile(os.path.join(a.build, k)):
             print("grade: %s does not exist: did `make build %s` fail? Every test will "
                   "report ERROR." % (os.path.join(a.build, k), make_args), file=sys.stderr)
+    fresh_out(a.out)
     wanted = ["qemu", "bochs"] if a.emu == "both" else [a.emu]
     expect_skel = a.expect == "skeleton"
 

@@ -130,6 +130,9 @@ def failure_text(tr: TestResult, rec, make_args: str, stream=None) -> List[str]:
         out.append("  test: " + t.description)
     if v.expected:
         out.append("  expected: " + v.expected)
+    if v.nearest:
+        # The closest line the guest did print (same key, another value).
+        out.append("  got:      " + v.nearest[:200])
     for todo in v.todos:
         out.append("  " + p("unfinished exercise: " + todo, "todo"))
     if v.panic:
@@ -176,10 +179,20 @@ def summary(results: List[TestResult], make_args: str, elapsed: float, stream=sy
     w("\n" + paint("Scores", "bold", stream)
       + (" (expect skeleton: a test passes when it fails naming its exercise)"
          if expect_skeleton else "") + "\n")
-    total = maxtotal = 0
+    total = maxtotal = notrun_total = 0
     for lab in sorted({tr.test.lab for tr in results}):
         trs = [tr for tr in results if tr.test.lab == lab and tr.complete]
+        # Tests none of whose emulators was asked for (EMU=qemu and a
+        # Bochs-only test): out of the score, but the line says so.
+        notrun = [tr for tr in results if tr.test.lab == lab and not tr.complete
+                  and tr.skipped]
+        np = sum(tr.test.points for tr in notrun)
+        notrun_total += np
+        why = ("; %s points not run on this emulator: %s" % (
+            _num(np), ", ".join(tr.test.name for tr in notrun))) if notrun else ""
         if not trs:
+            if notrun and not expect_skeleton:
+                w("  lab %d: no test run%s\n" % (lab, why))
             continue
         s = sum(tr.score for tr in trs)
         m = sum(tr.test.points for tr in trs)
@@ -189,10 +202,12 @@ def summary(results: List[TestResult], make_args: str, elapsed: float, stream=sy
         if expect_skeleton:
             w("  lab %d: %d of %d tests fail as a skeleton should\n" % (lab, npass, len(trs)))
         else:
-            w("  lab %d: %s/%s points (%d of %d tests passed)\n"
-              % (lab, _num(s), _num(m), npass, len(trs)))
+            w("  lab %d: %s/%s points (%d of %d tests passed%s)\n"
+              % (lab, _num(s), _num(m), npass, len(trs), why))
     if not expect_skeleton:
-        w("  total: %s/%s points\n" % (_num(total), _num(maxtotal)))
+        w("  total: %s/%s points%s\n" % (_num(total), _num(maxtotal), (
+            " (%s points not run on this emulator: see `skipped` above; EMU=both runs them)"
+            % _num(notrun_total)) if notrun_total else ""))
     w("grade wall time: %.1f s\n" % elapsed)
     npass = sum(tr.passed for tr in results if tr.complete)
     w("%d passed, %d failed\n" % (npass, len(failed)))

@@ -145,16 +145,29 @@ def one_line_summary(lines, path) -> str:
         m = re.match(r"summary d(\d+) name=(\S+) end=(\S+)", x)
         if m:
             doms.append("%s %s" % (m.group(2), m.group(3)))
-    todo = [x for x in lines if x.startswith("todo: ")]
+    todo = unfinished_exercises(lines)
     panic = [x for x in lines if x.startswith("panic: ")]
     parts = ["%d domain%s (%s)" % (len(doms), "" if len(doms) == 1 else "s", ", ".join(doms))
              if doms else "no domain summary"]
     if todo:
-        parts.append("%d unfinished exercise(s), first: %s" % (len(todo), todo[0][6:]))
+        parts.append("unfinished exercises this run reached: %s" % ", ".join(todo))
     if panic:
         parts.append(panic[0])
     parts.append(end[-1] if end else "no `end status=` line (crash or interrupted)")
     return "run: " + "; ".join(parts) + " [result channel: %s]" % path
+
+
+def unfinished_exercises(lines):
+    """Each exercise named by a `todo: LAB L exercise E (name) ...` line, once,
+    in lab and exercise order: `lab 1 ex 4 (domain builder)`.  (An exercise
+    reports itself every time its code runs, so lines repeat.)"""
+    found = {}
+    for x in lines:
+        m = re.match(r"(?:d\d+: )?todo: LAB (\d+) exercise (\d+)( \([^)]*\))?", x, re.I)
+        if m:
+            key = (int(m.group(1)), int(m.group(2)))
+            found.setdefault(key, "lab %d ex %d%s" % (key[0], key[1], m.group(3) or ""))
+    return [found[k] for k in sorted(found)]
 
 
 def tail_bochs(p, launch, timeout) -> int:

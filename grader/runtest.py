@@ -104,6 +104,8 @@ def write_log(path, test, emulator, launch, outcome, v, console, result, timeout
                   outcome.detail))
         if v.expected:
             w("expected: %s\n" % v.expected)
+        if v.nearest:
+            w("got (closest line): %s\n" % v.nearest)
         w("\n== console (COM1)\n%s" % console)
         if console and not console.endswith("\n"):
             w("\n")

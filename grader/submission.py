@@ -10,7 +10,8 @@ the Makefile, tools/ are never taken from the submission), so a
 submission cannot change what it is graded by.  Symbolic links in a
 submission are ignored.  build_and_grade() runs `make build` and grade.py,
 as an unprivileged user when possible, and always produces a results.json,
-with the compiler's errors in it when the build fails.
+with the compiler's errors in it when the build fails, and the lab's
+questions listed as items graded by hand (answers-labN.md).
 """
 
 import glob
@@ -64,6 +65,22 @@ def unpack(path: str, dest: str) -> str:
     return dest
 
 
+ARCHIVES = (".zip", ".tar.gz", ".tgz", ".tar")
+
+
+def unpack_single_archive(sub: str, dest: str) -> str:
+    """Gradescope unzips a .zip upload itself but keeps a .tar.gz as it is:
+    a submission directory with no lab directory and one archive in it is
+    that archive, unpacked into dest."""
+    if not os.path.isdir(sub) or find_lab_dirs(sub):
+        return sub
+    files = [f for f in os.listdir(sub) if f.endswith(ARCHIVES)
+             and os.path.isfile(os.path.join(sub, f))]
+    if len(files) != 1:
+        return sub
+    return unpack(os.path.join(sub, files[0]), dest)
+
+
 def find_lab_dirs(sub: str):
     """labN-* directories at the top of the submission or one level down
     (students often zip the folder that holds them)."""
@@ -77,6 +94,107 @@ def find_lab_dirs(sub: str):
         if found:
             break
     return found
+
+
+# --- the lab's questions (answers-labN.md) -------------------------------------
+#
+# The course tree holds a template answers-labN.md per lab at its top: one
+# `## Question K (P points)` heading per question of the handout's section
+# 8.  A student fills in their copy; `make handin` puts it in the archive.
+# The points come from the pristine template (a submission cannot change
+# them); the text from the submission.  Each question becomes a manually
+# graded item in results.json: score 0, max_score its points, a visible
+# note with the answer for the grader to read.
+
+QUESTION_RE = re.compile(r"^##\s+Question\s+(\d+)\s+\((\d+(?:\.\d+)?)\s+points?\)\s*$", re.M)
+PLACEHOLDER = "(your answer)"
+
+
+def answers_name(lab: int) -> str:
+    return "answers-lab%d.md" % lab
+
+
+def parse_answers(text: str) -> dict:
+    """{question number: (points, answer text)} from an answers file."""
+    found = {}
+    heads = list(QUESTION_RE.finditer(text))
+    for i, m in enumerate(heads):
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
+        body = text[m.end():end].strip()
+        if body == PLACEHOLDER:
+            body = ""
+        pts = float(m.group(2))
+        found[int(m.group(1))] = (int(pts) if pts.is_integer() else pts, body)
+    return found
+
+
+def find_answers(sub: str, lab: int):
+    """The submission's answers-labN.md (top or one level down), or None."""
+    if not sub or not os.path.isdir(sub):
+        return None
+    for depth in ("", "*"):
+        for p in sorted(glob.glob(os.path.join(sub, depth, answers_name(lab)))):
+            if os.path.isfile(p) and not os.path.islink(p):
+                return p
+    return None
+
+
+def question_items(pristine: str, sub, lab: int) -> list:
+    """results.json entries for lab's questions, one per question of the
+    pristine template (none when the course has no template)."""
+    try:
+        with open(os.path.join(pristine, answers_name(lab))) as f:
+            template = parse_answers(f.read())
+    except OSError:
+        return []
+    path = find_answers(sub, lab)
+    answers = {}
+    if path:
+        with open(path, errors="replace") as f:
+            answers = parse_answers(f.read(200000))
+    items = []
+    for q in sorted(template):
+        points = template[q][0]
+        text = answers.get(q, (0, ""))[1]
+        if path is None:
+            said = "No %s in the submission (make handin LAB=%d puts it there)." % (
+                answers_name(lab), lab)
+        elif not text:
+            said = "Not answered (the heading of question %d in %s is followed by no " \
+                   "answer)." % (q, answers_name(lab))
+        else:
+            said = "The answer submitted:\n\n" + text
+        items.append({
+            "name": "lab%d question %d (graded by hand)" % (lab, q),
+            "score": 0,
+            "max_score": points,
+            "output": "Question %d of handouts/lab%d.md section 8: graded by the course "
+                      "staff; this autograder gives it 0 of %s points until then.\n\n%s"
+                      % (q, lab, points, said),
+            "visibility": "visible",
+            "extra_data": {"question": q, "question_of_lab": lab, "manual": True,
+                           "answered": bool(text)},
+        })
+    return items
+
+
+def add_questions(doc: dict, pristine: str, sub, lab: int, results: str) -> dict:
+    """Append lab's question items to doc's tests and rewrite results.  The
+    top-level score and max_score stay the autograded ones."""
+    items = question_items(pristine, sub, lab)
+    if not items:
+        return doc
+    doc.setdefault("tests", []).extend(items)
+    answered = sum(1 for x in items if x["extra_data"]["answered"])
+    # Appended: the output's first line stays what it was ("The build
+    # failed ..." is how grader/batch recognises a failed build).
+    doc["output"] = ("%s\n\nQuestions: %d of %d answered in %s; they are graded by hand "
+                     "(listed as tests, 0 points until then)."
+                     % (doc.get("output", "").rstrip("\n"), answered, len(items),
+                        answers_name(lab)))
+    with open(results, "w") as f:
+        json.dump(doc, f, indent=2)
+    return doc
 
 
 def _copy_no_links(src: str, dst: str) -> None:
@@ -169,9 +287,18 @@ def failed_results(path: str, tests, message: str, elapsed: float, emu: str = "b
 
 def build_and_grade(tree: str, lab: int, ref: str, emu: str, out: str, results: str,
                     hidden=None, timeout_scale: float = 1.0, user=None,
-                    build_timeout: int = 600, grade_timeout: int = 3600) -> dict:
+                    build_timeout: int = 600, grade_timeout: int = 3600, sub=None) -> dict:
     """make build + grade.py in `tree`; results.json is always written to
-    `results`.  Returns the parsed results."""
+    `results`, with lab's questions listed (answers from the submission
+    directory `sub`, points from tree's own template).  Returns the parsed
+    results."""
+    doc = _build_and_grade(tree, lab, ref, emu, out, results, hidden, timeout_scale, user,
+                           build_timeout, grade_timeout)
+    return add_questions(doc, tree, sub, lab, results)
+
+
+def _build_and_grade(tree, lab, ref, emu, out, results, hidden, timeout_scale, user,
+                     build_timeout, grade_timeout) -> dict:
     import time
     t0 = time.monotonic()
     sys.path.insert(0, os.path.join(tree, "grader"))
@@ -185,7 +312,9 @@ def build_and_grade(tree: str, lab: int, ref: str, emu: str, out: str, results: 
     chown_tree(tree, user)
     env = dict(os.environ, HOME=tree if user else os.environ.get("HOME", tree))
     try:
-        b = subprocess.run(["make", "--no-print-directory", "build"] + make_args, cwd=tree,
+        # HIDDEN= too: hidden tests may bring their own guest sources.
+        b = subprocess.run(["make", "--no-print-directory", "build"] + make_args
+                           + (["HIDDEN=%s" % os.path.abspath(hidden)] if hidden else []), cwd=tree,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            timeout=build_timeout, preexec_fn=_demote(user), env=env,
                            stdin=subprocess.DEVNULL)

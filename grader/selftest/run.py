@@ -111,6 +111,12 @@ def unit_checks():
     miss = checks.match_in_order([r"^fault", r"^x eip"], text, {}, "result")
     check(miss is not None and "wrong order" in miss[0], "order matters and is explained",
           str(miss))
+    near = checks.nearest_line(r"^d0: entered the hypervisor [0-9]{1,2} times$",
+                               "d0: hello\nd0: entered the hypervisor 10008 times\nend status=0\n")
+    check(near == "d0: entered the hypervisor 10008 times",
+          "a missing line's nearest miss (same key, another value) is found", near)
+    check(checks.nearest_line(r"^d1: bar=\d+$", "d0: hello\nend status=0\n") == "",
+          "no nearest miss is invented when nothing is close")
     check(checks.clean(b"\x1b[H\x1b[Jhi\r\n") == "hi\n", "escapes and \\r are dropped")
     todos = checks.unfinished("", "todo: LAB 2 exercise 3 (bounce) is not done: f.c g()\n")
     check(todos == ["LAB 2 exercise 3 (bounce) is not done: f.c g()"], "todo lines found",
@@ -260,6 +266,11 @@ def main() -> int:
         # 1. Every kind, on every emulator, in one parallel grade.
         print("grading the kernels on %s" % " and ".join(emus))
         out = os.path.join(scratch, "out")
+        # A log from an earlier grade of another test must not survive.
+        os.makedirs(out)
+        stale = os.path.join(out, "lab1-gone-qemu.log")
+        with open(stale, "w") as f:
+            f.write("# an older build's run\n")
         r, secs = grade(scratch, out, ["--emu", a.emu])
         print("    (grade took %.1f s)" % secs)
         check(r.returncode != 0, "grade.py exits non-zero when tests fail")
@@ -267,6 +278,9 @@ def main() -> int:
         check(re.fullmatch(r"\d+ passed, \d+ failed", last) is not None,
               "the last line is `N passed, N failed`", last)
         check(last == "1 passed, 7 failed", "1 passed (good), 7 failed", last)
+        check(not os.path.exists(stale), "an earlier grade's logs are removed first")
+        check("got:      selftest: value=41" in r.stdout,
+              "a missing line's nearest miss is shown (got: ... value=41)")
         check("unfinished exercise: LAB 1 exercise 1 (frame allocator)" in r.stdout,
               "an unfinished exercise is shown prominently")
         check("make qemu LAB=1 TEST=wrong" in r.stdout and "make qemu-gdb LAB=1 TEST=wrong"

@@ -61,9 +61,10 @@ void propagate_page_fault(struct vcpu *v, unsigned long cr2)
  *   - no handler registered: report and destroy, naming the exception;
  *   - otherwise create_bounce_frame() to trap_ctxt[vector]'s cs:address
  *     (with the error code when the vector has one).
- * Before any of that, the failsafe: if the guest faults at the very handler
- * we just bounced it to (v->bounce_eip), the handler itself is broken:
- * failsafe_nested_fault().
+ * Before any of that, the nested-fault check, a rule of your design (the
+ * handout, exercise 1): a handler that faults before it can even start
+ * must end the domain through failsafe_nested_fault(), never loop, while
+ * working handlers keep working.
  */
 void do_guest_trap(struct cpu_user_regs *regs)
 {

@@ -26,11 +26,13 @@ static void mark_upcall_pending(struct vcpu *v)
 }
 
 /*
- * Exercise 1: make `port` pending for v.  Use test_and_set_bit on
- * evtchn_pending (already pending: nothing more to do), test_bit on
- * evtchn_mask (masked: stop there), test_and_set_bit on the selector
- * vcpu_info[0].evtchn_pending_sel (bit port / 32; already set: the guest
- * will scan that word anyway), and finally mark_upcall_pending(v).
+ * Exercise 1: make `port` pending for v, and request an upcall
+ * (mark_upcall_pending) exactly when the guest has not been told yet: not
+ * when the port was already pending, not while it is masked, not when its
+ * selector word (vcpu_info[0].evtchn_pending_sel, bit port / 32) was
+ * already flagged.  Each step on the shared page is one atomic bit
+ * operation: the guest may be in its demultiplexer.  (The handout's hints
+ * give the steps.)
  */
 void evtchn_set_pending(struct vcpu *v, unsigned int port)
 {

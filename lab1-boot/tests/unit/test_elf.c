@@ -1,6 +1,9 @@
 /*
  * tests/unit/test_elf.c - host-side unit tests of elf_check() (lab 1,
- * exercise 3), compiled for x86_64 by `make unit` against the solution.
+ * exercise 3), compiled for x86_64 by `make unit` against your
+ * lab1-boot/hv/elf.c (or, in a course tree that has the reference
+ * solutions, against solutions/lab1-boot/hv/elf.c: tools/unit-tests picks
+ * the file below when it exists, else the same path under lab1-boot/).
  *
  * unit-sources: solutions/lab1-boot/hv/elf.c
  *

@@ -61,20 +61,18 @@ static void write_guest_va(struct domain *d, unsigned long va, const void *src,
 }
 
 /*
- * Exercise 4: build domain d (d->max_pages, d->shared_info, d->cmdline and
- * d->domain_id are set; the p2m table is allocated but empty).
- *   1. Work out the layout above; refuse (refuse_module, return -1) when
- *      the bootstrap does not fit in max_pages or the mapping would reach
- *      HYPERVISOR_VIRT_START.
- *   2. Allocate max_pages frames with alloc_domheap_page(d); record each
- *      with set_p2m(d, pfn, mfn).
- *   3. Copy each PT_LOAD segment's file bytes; zero the rest (the bss).
- *   4. Page tables: copy the hypervisor's PDEs; point the guest's PDEs
- *      (present, writable, user) at the page-table frames; map every pfn
- *      (present, writable) and the shared_info page.
- *   5. Fill mfn_list and start_info (public/xen.h).
- *   6. Set d->virt_base, d->pt_base_mfn, d->entry, d->start_info_va,
- *      d->boot_stack_top for enter_guest.
+ * Exercise 4: build domain d from the checked image - its memory, its
+ * kernel, its page tables and its start_info, laid out as above.
+ *
+ * On entry d->max_pages, d->shared_info, d->cmdline and d->domain_id are
+ * set and the p2m table is allocated but empty.  Invariant: the guest's
+ * page tables map only frames d owns (machine frame numbers), its
+ * shared_info page and the hypervisor's own slots; everything start_info
+ * says is true.  Returns 0, or -1 after refuse_module() when the domain
+ * does not fit in max_pages or below HYPERVISOR_VIRT_START (domain.c frees
+ * what was allocated).  Leaves d->virt_base, d->pt_base_mfn, d->entry,
+ * d->start_info_va and d->boot_stack_top set for enter_guest().
+ * (The handout's hints give the construction step by step.)
  */
 int construct_domain(struct domain *d, const struct elf_info *elf,
                      const uint8_t *image)

@@ -55,17 +55,15 @@ void failsafe_nested_fault(struct cpu_user_regs *regs, unsigned int what,
 
 /*
  * Exercise 3: make the guest run cs:eip (the handler for `what`) as if a
- * gate had taken it there.
- *   1. choose the stack (see above); from ring 3 with no stack_switch yet,
- *      the failsafe ("no kernel stack registered");
- *   2. build the frame in a local array, lowest address first;
- *   3. copy it below the stack pointer with copy_to_guest; if that fails,
- *      failsafe_nested_fault(regs, what, "#PF" or, when the stack is in
- *      the hole (!guest_range_ok), "#SS", the stack address) and return -1;
- *   4. point regs at the handler: ss:esp = the new stack top, cs:eip;
- *      clear TF, NT and VM in EFLAGS as a gate would;
- *   5. remember the handler (v->bounce_eip = eip, v->bounce_vector =
- *      what) for the failsafe in do_guest_trap.
+ * gate had taken it there: on the stack chosen as above, the frame the CPU
+ * would push ([error code], eip, cs, eflags, and from ring 3 esp, ss),
+ * written with copy_to_guest(); regs then point at the handler, with TF,
+ * NT and VM clear as a gate leaves them.  Returns 0, or -1 after
+ * failsafe_nested_fault(): "no kernel stack registered" (ring 3 before any
+ * stack_switch), or "#SS ..." / "#PF ..." with the stack address when the
+ * frame cannot be written (in the hole / unmapped or read-only).  Record
+ * here whatever your nested-fault rule (exercise 1) needs to know about
+ * this bounce.  (The handout's hints give the steps.)
  */
 int create_bounce_frame(struct cpu_user_regs *regs, unsigned int what,
                         uint16_t cs, unsigned long eip, uint32_t error_code,

@@ -17,6 +17,8 @@
  *   int     `int n` for every vector 0..255 from ring 1: #GP((n << 3) | 2)
  *           except the gates a guest may use (3 and 4: its own handler;
  *           0x80: its system call handler; 0x82: the hypercall)
+ *   int, priv3  the same `int n` and eight privileged instructions from an
+ *           application in ring 3 (there 0x82 is a #GP too)
  */
 #include <guest/traps.h>
 
@@ -100,9 +102,33 @@ static const struct attack attacks[] = {
 static const char *resume_at;     /* the current attack's end label */
 static unsigned int seen_vector, seen_error, nr_seen;
 
+/* Ring 3's side: the application says which attack it makes and how long
+ * the instruction is (it cannot write kernel memory; we can read its). */
+static uint8_t user_stack[4096] USER_DATA __attribute__((aligned(16)));
+static volatile uint32_t user_attack USER_DATA, user_len USER_DATA;
+#define NR_USER_ATTACKS (256 + 8)
+static unsigned int r3_vector[NR_USER_ATTACKS], r3_error[NR_USER_ATTACKS],
+    r3_count[NR_USER_ATTACKS];
+
+static int from_user(const struct trap_frame *f)
+{
+    if ((f->cs & 3) != 3)
+        return 0;
+    if (user_attack < NR_USER_ATTACKS) {
+        r3_vector[user_attack] = f->vector;
+        r3_error[user_attack] = f->error_code;
+        r3_count[user_attack]++;
+    }
+    return 1;
+}
+
 /* #GP and the other faults: note what came, resume past the attack. */
 static void on_fault(struct trap_frame *f)
 {
+    if (from_user(f)) {
+        f->eip += user_len;
+        return;
+    }
     seen_vector = f->vector;
     seen_error = f->error_code;
     nr_seen++;
@@ -111,6 +137,12 @@ static void on_fault(struct trap_frame *f)
 /* int3 (vector 3), into (4), int $0x80: traps, eip is already past. */
 static void on_trap(struct trap_frame *f)
 {
+    if (f->vector == SYSCALL_VECTOR && (f->cs & 3) == 3 && f->eax == SYS_exit)
+        return_from_user(0);
+    if (from_user(f)) {
+        r3_error[user_attack] = 0;
+        return;
+    }
     seen_vector = f->vector;
     seen_error = 0;
     nr_seen++;
@@ -178,6 +210,75 @@ static void run_int_n(void)
            gp_error_ok, own, hypercall, other);
 }
 
+/* The same attacks from ring 3, in the application's pages. */
+void user_int_stubs(void);
+extern const uint32_t user_stub_table[NR_USER_ATTACKS][2];
+__asm__(".pushsection .user.text,\"ax\"\n.globl user_int_stubs\nuser_int_stubs:\n"
+        ".set n, 0\n.rept 256\n"
+        ".byte 0xcd, n\n"             /* int $n */
+        "ret\n"
+        ".set n, n + 1\n.endr\n"
+        "u_cli: cli\nu_cli_e: ret\n"
+        "u_sti: sti\nu_sti_e: ret\n"
+        "u_hlt: hlt\nu_hlt_e: ret\n"
+        "u_in: inb $0x80, %al\nu_in_e: ret\n"
+        "u_out: outb %al, $0x80\nu_out_e: ret\n"
+        "u_cr3: movl %cr3, %eax\nu_cr3_e: ret\n"
+        "u_lgdt: lgdt 0xC0000000\nu_lgdt_e: ret\n"
+        "u_wrmsr: wrmsr\nu_wrmsr_e: ret\n"
+        ".popsection\n"
+        ".pushsection .user.data,\"aw\"\n.globl user_stub_table\n.align 4\nuser_stub_table:\n"
+        ".set n, 0\n.rept 256\n.long user_int_stubs + n * 3, user_int_stubs + n * 3 + 2\n"
+        ".set n, n + 1\n.endr\n"
+        ".long u_cli, u_cli_e, u_sti, u_sti_e, u_hlt, u_hlt_e, u_in, u_in_e\n"
+        ".long u_out, u_out_e, u_cr3, u_cr3_e, u_lgdt, u_lgdt_e, u_wrmsr, u_wrmsr_e\n"
+        ".popsection\n");
+static const char *const user_priv_names[8] = { "cli", "sti", "hlt", "in", "out",
+                                                "read_cr3", "lgdt", "wrmsr" };
+
+USER_FN static void user_main(void)
+{
+    uint32_t i;
+
+    for (i = 0; i < NR_USER_ATTACKS; i++) {
+        user_attack = i;
+        user_len = user_stub_table[i][1] - user_stub_table[i][0];
+        __asm__ volatile("call *%0" : : "r"(user_stub_table[i][0]) : "eax", "ecx", "edx", "memory");
+    }
+    user_attack = ~0u;
+    user_syscall3(SYS_exit, 0, 0, 0);
+}
+
+static void run_user(void)
+{
+    unsigned int n, gp = 0, gp_error_ok = 0, own = 0, other = 0, i;
+
+    if (make_user_pages() < 0) {
+        report("user pages could not be mapped");
+        return;
+    }
+    enter_user(user_main, (unsigned long)user_stack + sizeof(user_stack));
+    for (n = 0; n < 256; n++) {
+        if (r3_count[n] == 1 && r3_vector[n] == 13) {
+            gp++;
+            if (r3_error[n] == ((n << 3) | 2))
+                gp_error_ok++;
+            else
+                report("ring3 int %#x: #GP error %#x, expected %#x", n, r3_error[n], (n << 3) | 2);
+        } else if (r3_count[n] == 1 && r3_vector[n] == n && (n == 3 || n == 4 || n == SYSCALL_VECTOR)) {
+            own++;
+        } else {
+            other++;
+            report("ring3 int %#x: vector=%u faults=%u", n, r3_vector[n], r3_count[n]);
+        }
+    }
+    report("int ring3 vectors=256 gp=%u gp_error_ok=%u own=%u other=%u", gp, gp_error_ok,
+           own, other);
+    for (i = 0; i < 8; i++)
+        report("priv3 %s vector=%u error=%#x faults=%u", user_priv_names[i],
+               r3_vector[256 + i], r3_error[256 + i], r3_count[256 + i]);
+}
+
 int main(void)
 {
     unsigned int v;
@@ -193,6 +294,7 @@ int main(void)
     set_trap_callback(SYSCALL_VECTOR, on_trap);
     run_attacks();
     run_int_n();
+    run_user();
     report("still_in_ring=%u", read_segment(cs) & 3);
     return 0;
 }

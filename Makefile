@@ -147,7 +147,7 @@ tables: build
 
 # ---------------------------------------------------------------- targets
 .PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
-        skeletons check-skeletons check-exercises check-bench doctor deps unit abi gradescope \
+        skeletons check-skeletons check-exercises check-mutants check-bench doctor deps unit abi gradescope \
         handin fuzz fault-sweep analyze
 
 all: build
@@ -168,6 +168,7 @@ help:
 	@echo "  make skeletons        regenerate every skeleton from solutions/"
 	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
 	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
+	@echo "  make check-mutants    every catalogued wrong answer fails a test (MUTANTS=1 or 1:name)"
 	@echo "  make fuzz             the hypercall fuzzer guest (SEED, CALLS, TRACE; QEMU, REF=all unless given),"
 	@echo "                        then the host fuzzers (ELF check, command line, test specs) HOST_SECONDS each"
 	@echo "  make analyze          cppcheck on every hypervisor, guest and test source (tools/static-check)"
@@ -222,6 +223,7 @@ $(BUILD)/guests/%.elf: $(BUILD)/obj/tests/%.o $(LIBGUEST) $(GUEST_LDS)
 	@mkdir -p $(@D)
 	@$(call say,LD,$@)
 	$(Q)$(LD) $(LDFLAGS) -T $(GUEST_LDS) -o $@ $< $(LIBGUEST) $(LIBGCC)
+	$(Q)$(PYTHON) lab1-boot/tests/imagesum.py $@
 
 # One clear message when there is no cross compiler (tools/deps installs one).
 toolchain:
@@ -300,6 +302,11 @@ check-skeletons:
 
 check-exercises:
 	@$(PYTHON) tools/check-exercises
+
+# Every catalogued wrong answer (solutions/labN-*/mutants.ini) must fail a
+# test of its lab.  MUTANTS=1 or MUTANTS=1:name narrows it.
+check-mutants:
+	@$(PYTHON) tools/check-mutants --jobs $(JOBS) $(MUTANTS)
 
 # Instructions per paravirtual operation (lab 3's bench guest, REF=all) on
 # both emulators, against tools/bench-baseline.ini: a path >10 % longer fails.

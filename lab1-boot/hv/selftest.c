@@ -1,10 +1,15 @@
 /*
  * hv/selftest.c - checks the hypervisor runs on itself (lab 1, given).
  *
- *  - integrity: a checksum of everything from _stext to _erodata (code,
+ *  - integrity: a checksum of everything from _start to _erodata (the
+ *    Multiboot page as the direct map sees it at 0xFC100000, code,
  *    constants and the registration tables), taken at boot and compared
  *    each time a domain ends.  If a guest ever wrote into the hypervisor
- *    (the segment-limit test tries), this catches it.
+ *    (the segment-limit test writes at 0xFC100000), this catches it - on
+ *    QEMU too, which does not enforce segment limits.
+ *  - usable frames: how many frames exercise 1 should put on the free
+ *    list, counted here with the same rule as the frames self-test, so
+ *    the boot test can check the allocator's exact free count.
  *  - selftest=frames on the hypervisor command line: take every free
  *    frame, check that none is below 1 MiB, inside the hypervisor image, a
  *    module or a non-RAM region, or handed out twice; give them all back;
@@ -15,7 +20,7 @@
 #include <hv/mm.h>
 #include <hv/multiboot.h>
 
-extern char _stext[], _erodata[];
+extern char _start[], _erodata[];
 static uint32_t integrity_sum;
 
 /* FNV-1a: simple, and any changed byte changes the sum. */
@@ -29,13 +34,13 @@ static uint32_t checksum(const uint8_t *p, const uint8_t *end)
 
 void integrity_init(void)
 {
-    integrity_sum = checksum((uint8_t *)_stext, (uint8_t *)_erodata);
+    integrity_sum = checksum((uint8_t *)_start, (uint8_t *)_erodata);
 }
 
 /* Returns 1 if the hypervisor's text and read-only data are unchanged. */
 int integrity_check(void)
 {
-    uint32_t now = checksum((uint8_t *)_stext, (uint8_t *)_erodata);
+    uint32_t now = checksum((uint8_t *)_start, (uint8_t *)_erodata);
     if (now != integrity_sum) {
         printk("INTEGRITY: hypervisor text/rodata changed (checksum %#x, was %#x)\n",
                now, integrity_sum);
@@ -70,6 +75,16 @@ static const char *frame_must_not_be_free(unsigned long mfn)
             in_ram = 1;
     }
     return in_ram ? NULL : "not RAM";
+}
+
+/* How many frames below MAX_FRAMES may be handed out (exercise 1's free count). */
+unsigned long count_usable_frames(void)
+{
+    unsigned long mfn, n = 0;
+
+    for (mfn = 0; mfn < MAX_FRAMES; mfn++)
+        n += !frame_must_not_be_free(mfn);
+    return n;
 }
 
 static void selftest_frames(void)

@@ -158,6 +158,9 @@ static void print_memory_summary(void)
     printk("memory: %lu MiB RAM, %lu frames free (%lu KiB) for domains\n",
            ram_top_mib(), free, free * (PAGE_SIZE / 1024));
     result("memory ram_mib=%lu free_frames=%lu", ram_top_mib(), free);
+    /* What the free count must be: every RAM frame above 1 MiB outside
+     * the hypervisor and the modules (counted by hv/selftest.c). */
+    result("memory usable_frames=%lu", count_usable_frames());
 }
 
 /*

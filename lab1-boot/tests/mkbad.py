@@ -8,6 +8,17 @@ refused for exactly one reason:
     elf64.elf     EI_CLASS says 64-bit
     seginhole.elf the first loadable segment moved to 0xFC000000
     overlap.elf   the second loadable segment moved onto the first
+and those of the bad-elf test, one field of the ELF header or of a program
+header each:
+    bigendian.elf EI_DATA says big-endian
+    machine.elf   e_machine 62 (x86-64)
+    dyn.elf       e_type ET_DYN
+    phentsize.elf e_phentsize 40
+    wrapoff.elf   segment 0's file offset 0xFFFFF000: offset + size wraps
+    filesz.elf    segment 0's p_memsz 16 bytes short of its p_filesz
+    straddle.elf  segment 0 starting 16 bytes below 0xFC000000
+    entry.elf     e_entry 0xB0000000, in no segment
+    noload.elf    every PT_LOAD turned into PT_NOTE
 Usage: mkbad.py hello.elf OUTDIR
 """
 import os
@@ -57,6 +68,26 @@ def main():
     overlap = bytearray(good)
     struct.pack_into("<II", overlap, segs[1][0] + 8, segs[0][1], segs[0][1])
     write("overlap.elf", bytes(overlap))
+
+    def patched(name, fmt, offset, *values):
+        bad = bytearray(good)
+        struct.pack_into(fmt, bad, offset, *values)
+        write(name, bytes(bad))
+
+    ph0 = segs[0][0]
+    filesz0, = struct.unpack_from("<I", good, ph0 + 16)
+    patched("bigendian.elf", "<B", 5, 2)                  # EI_DATA = ELFDATA2MSB
+    patched("machine.elf", "<H", 18, 62)                  # EM_X86_64
+    patched("dyn.elf", "<H", 16, 3)                       # ET_DYN
+    patched("phentsize.elf", "<H", 42, 40)
+    patched("wrapoff.elf", "<I", ph0 + 4, 0xFFFFF000)     # p_offset
+    patched("filesz.elf", "<I", ph0 + 20, filesz0 - 16)   # p_memsz
+    patched("straddle.elf", "<II", ph0 + 8, 0xFBFFFFF0, 0xFBFFFFF0)
+    patched("entry.elf", "<I", 24, 0xB0000000)
+    noload = bytearray(good)
+    for off, _ in segs:
+        struct.pack_into("<I", noload, off, 4)            # PT_NOTE
+    write("noload.elf", bytes(noload))
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@
 #include <public/xen.h>         /* FLAT_USER_CS, FLAT_KERNEL_DS, ...     */
 
         .text
-/* guest_trap_N for the 20 exceptions and the system call (0x80). */
-        .irp    n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,128
+/* guest_trap_N for the 20 exceptions and the system calls (0x80, 0x81). */
+        .irp    n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,128,129
         .globl  guest_trap_\n
 guest_trap_\n:
         .if     X86_TRAP_HAS_ERRCODE(\n) == 0

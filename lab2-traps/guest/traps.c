@@ -10,7 +10,7 @@ extern char guest_trap_0[], guest_trap_1[], guest_trap_2[], guest_trap_3[],
     guest_trap_8[], guest_trap_9[], guest_trap_10[], guest_trap_11[],
     guest_trap_12[], guest_trap_13[], guest_trap_14[], guest_trap_15[],
     guest_trap_16[], guest_trap_17[], guest_trap_18[], guest_trap_19[],
-    guest_trap_128[];
+    guest_trap_128[], guest_trap_129[];
 static char *const stubs[20] = {
     guest_trap_0, guest_trap_1, guest_trap_2, guest_trap_3, guest_trap_4,
     guest_trap_5, guest_trap_6, guest_trap_7, guest_trap_8, guest_trap_9,
@@ -23,7 +23,7 @@ struct trap_frame last_trap;
 unsigned long nr_guest_traps;
 long fast_trap_status = -1;
 /* The kernel stack for traps from ring 3 (stack_switch). */
-static uint8_t trap_stack[8192] __attribute__((aligned(16)));
+uint8_t trap_stack[TRAP_STACK_SIZE] __attribute__((aligned(16)));
 
 void set_trap_callback(unsigned int vector, trap_callback_t fn)
 {
@@ -53,7 +53,7 @@ void guest_trap(struct trap_frame *f)
 
 long traps_init(void)
 {
-    static trap_info_t table[22];
+    static trap_info_t table[23];
     unsigned int i, n = 0;
     long rc;
 
@@ -69,6 +69,16 @@ long traps_init(void)
     table[n].flags = 3; /* applications make system calls */
     table[n].cs = FLAT_KERNEL_CS;
     table[n].address = (unsigned long)guest_trap_128;
+    n++;
+    /*
+     * A second system-call vector, without a direct gate: `int $0x81` from
+     * ring 1 or 3 hits the hypervisor's DPL-0 gate, and the #GP it causes
+     * is delivered to us as vector 0x81 because this entry allows ring 3.
+     */
+    table[n].vector = SYSCALL_VECTOR_SLOW;
+    table[n].flags = 3;
+    table[n].cs = FLAT_KERNEL_CS;
+    table[n].address = (unsigned long)guest_trap_129;
     n++;
     table[n].address = 0; /* end of the table */
 

@@ -41,10 +41,15 @@ static inline long HYPERVISOR_set_fast_trap(unsigned long vector)
 }
 
 #define SYSCALL_VECTOR 0x80
+/* The kernel stack traps_init registers with stack_switch (traps from ring 3). */
+#define TRAP_STACK_SIZE 8192
+extern uint8_t trap_stack[TRAP_STACK_SIZE];
+#define SYSCALL_VECTOR_SLOW 0x81 /* no direct gate: through the hypervisor */
 #define GUEST_VIRT_BASE 0xC0000000UL /* guest.ld links us here: pfn 0 */
 
 /*
- * Register handlers for vectors 0-19 and SYSCALL_VECTOR and a kernel stack
+ * Register handlers for vectors 0-19, SYSCALL_VECTOR and SYSCALL_VECTOR_SLOW
+ * and a kernel stack
  * for traps from ring 3: returns 0 or the first failing hypercall's error.
  * Then ask for the direct system-call gate.  The gate is only a shortcut -
  * without it int $0x80 still reaches us, bounced by the hypervisor - so its

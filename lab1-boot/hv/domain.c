@@ -338,12 +338,6 @@ refuse:
     return -1;
 }
 
-int domain_alive(const struct domain *d)
-{
-    return d->state == DOMSTATE_built || d->state == DOMSTATE_running ||
-           d->state == DOMSTATE_blocked || d->state == DOMSTATE_paused;
-}
-
 static const char *const shutdown_names[] = { "poweroff", "reboot", "suspend",
                                               "crash" };
 
@@ -368,6 +362,19 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     d->state = DOMSTATE_destroyed;
 }
 
+/*
+ * Xen's domain_crash_synchronous(): the current domain cannot go on - for
+ * example the frame that would deliver its exception cannot be written -
+ * and nothing on this stack is worth returning to.  End it (if the caller
+ * has not already, with a reason, through domain_crash) and run the next.
+ */
+void domain_crash_synchronous(void)
+{
+    if (domain_alive(current->domain))
+        domain_crash(current->domain, "crashed (domain_crash_synchronous)");
+    schedule();
+}
+
 /* How it ended, one word, for the result channel. */
 static const char *end_word(const struct domain *d)
 {
@@ -385,6 +392,9 @@ static void finish_domain(struct domain *d)
 {
     printk("d%u (%s): ended: %s\n", d->domain_id, d->name, d->end_reason);
     result("d%u: end %s", d->domain_id, end_word(d));
+    if (d->console_dropped)
+        result("d%u: console budget exceeded, %lu bytes dropped", d->domain_id,
+               d->console_dropped);
     result("d%u: entered the hypervisor %lu times", d->domain_id, d->vcpu->nr_traps);
     domain_free_memory(d);
     integrity_check();
@@ -397,7 +407,8 @@ static void __noreturn print_summary_and_exit(void)
     printk("all domains have ended; summary:\n");
     for (i = 0; i < nr_domains; i++) {
         const struct domain *d = &domains[i];
-        printk("  d%u %-12s %s\n", d->domain_id, d->name, d->end_reason);
+        printk("  d%u %-12s %s%s\n", d->domain_id, d->name, d->end_reason,
+               d->console_dropped ? "; console output cut at its budget" : "");
         result("summary d%u name=%s end=%s", d->domain_id, d->name, end_word(d));
     }
     printk("%lu frames free at the end\n", nr_free_frames());
@@ -427,6 +438,29 @@ void print_vcpu_switch_hooks(void)
                hook->origin.lab);
     }
 }
+
+/*
+ * The FPU (x87) is processor state like the general registers, but nothing
+ * saves it on a trap: whatever one domain leaves in it, the next would
+ * read (its registers, its status and control words).  Until lab 5 switches
+ * each domain's FPU state (fpu_taskswitch, lazily, through CR0.TS), every
+ * domain starts with a freshly initialised FPU.  Lab 5 overrides this
+ * weak hook.
+ */
+__weak void fpu_switch(struct vcpu *prev, struct vcpu *next)
+{
+    (void)prev;
+    (void)next;
+    /* CR0.EM would make fninit raise #UD, CR0.TS #NM: clear both. */
+    write_cr0(read_cr0() & ~(X86_CR0_EM | X86_CR0_TS));
+    __asm__ volatile("fninit" ::: "memory");
+}
+
+static void fpu_switch_hook(struct vcpu *prev, struct vcpu *next)
+{
+    fpu_switch(prev, next);
+}
+REGISTER_VCPU_SWITCH_HOOK(fpu_switch_hook);
 
 /* Build modules in order until one can be entered; then enter it. */
 static void __noreturn run_next_domain(void)

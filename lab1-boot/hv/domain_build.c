@@ -10,8 +10,12 @@
  *
  * and the builder places, pfn after pfn:
  *
- *     [kernel image][mfn_list][start_info][page directory][page tables][stack]
- *     ^ pfn 0                                                         first_free_pfn ^
+ *     [kernel image][mfn_list][start_info][page directory][page tables][guard][stack]
+ *     ^ pfn 0                                                                first_free_pfn ^
+ *
+ * The guard page is the domain's like any other but left unmapped: a
+ * stack that overflows hits it and page-faults, instead of running into
+ * the page tables just below and rewriting its own mappings.
  *
  * plus the shared_info page mapped just past the domain's memory, at
  * virt_base + nr_pages * PAGE_SIZE.  The page directory's top entries (from
@@ -25,6 +29,7 @@
 #include <hv/sched.h>
 
 #define BOOT_STACK_PAGES 2
+#define GUARD_PAGES 1 /* unmapped, below the boot stack */
 
 /* ---- given helpers ---- */
 
@@ -67,8 +72,9 @@ static void write_guest_va(struct domain *d, unsigned long va, const void *src,
  * On entry d->max_pages, d->shared_info, d->cmdline and d->domain_id are
  * set and the p2m table is allocated but empty.  Invariant: the guest's
  * page tables map only frames d owns (machine frame numbers), its
- * shared_info page and the hypervisor's own slots; everything start_info
- * says is true.  Returns 0, or -1 after refuse_module() when the domain
+ * shared_info page and the hypervisor's own slots - every pfn except the
+ * guard page below the boot stack, which stays unmapped; everything
+ * start_info says is true.  Returns 0, or -1 after refuse_module() when the domain
  * does not fit in max_pages or below HYPERVISOR_VIRT_START (domain.c frees
  * what was allocated).  Leaves d->virt_base, d->pt_base_mfn, d->entry,
  * d->start_info_va and d->boot_stack_top set for enter_guest().

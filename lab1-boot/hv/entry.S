@@ -62,8 +62,34 @@ common_trap:
         addl    $4, %esp
         /* fall through: trap_dispatch returned, resume whoever trapped */
 
+/*
+ * restore_all: load the frame at %esp and iret to it.
+ *
+ * On the way back to a guest, four instructions load values the guest
+ * chose: the data segment selectors (whatever it had in %ds..%gs when it
+ * trapped) and the iret (its cs:eip, eflags, ss:esp).  Each may fault -
+ * a selector whose descriptor changed while we ran, an eip beyond its code
+ * segment's limit - and a fault here must not panic the hypervisor.  Each
+ * has an entry in the exception table (__ex_table, as for copy_from_guest),
+ * so trap_dispatch resumes at its fixup below, which calls C:
+ *   exit_segment_fault() loads the null selector instead, or delivers the
+ *     guest's failsafe callback (lab 3), as Xen does; then we try again;
+ *   exit_iret_fault() ends the domain.
+ *
+ * The segment registers are loaded *before* the general registers are
+ * popped, while the frame is whole: a fault on one of them then leaves
+ * every guest register in the frame for C to read and change.
+ */
         .globl  restore_all
 restore_all:
+.Lload_ds:
+        mov     UREGS_ds(%esp), %ds     /* guest-supplied: may fault        */
+.Lload_es:
+        mov     UREGS_es(%esp), %es     /* (the reads use %ss: always ours) */
+.Lload_fs:
+        mov     UREGS_fs(%esp), %fs
+.Lload_gs:
+        mov     UREGS_gs(%esp), %gs
         popl    %ebx
         popl    %ecx
         popl    %edx
@@ -71,12 +97,68 @@ restore_all:
         popl    %edi
         popl    %ebp
         popl    %eax
-        popl    %ds
-        popl    %es
-        popl    %fs
-        popl    %gs
-        addl    $8, %esp                /* drop entry_vector and error_code */
+        addl    $(UREGS_eip - UREGS_ds), %esp /* skip ds..gs, entry_vector  */
+                                        /* and error_code                   */
+.Liret:
         iret                            /* eip, cs, eflags [, esp, ss]      */
+
+        .section __ex_table, "a"
+        .long   .Lload_ds, .Lfix_ds
+        .long   .Lload_es, .Lfix_es
+        .long   .Lload_fs, .Lfix_fs
+        .long   .Lload_gs, .Lfix_gs
+        .long   .Liret, .Lfix_iret
+        .previous
+
+        .section .fixup, "ax"
+/* A selector could not be loaded.  %esp is the frame again, intact. */
+.Lfix_ds:
+        pushl   $0                      /* which one: 0 ds, 1 es, 2 fs, 3 gs */
+        jmp     .Lfix_seg
+.Lfix_es:
+        pushl   $1
+        jmp     .Lfix_seg
+.Lfix_fs:
+        pushl   $2
+        jmp     .Lfix_seg
+.Lfix_gs:
+        pushl   $3
+.Lfix_seg:
+        movl    $__HYPERVISOR_DS, %eax  /* C needs our own data segments;   */
+        movl    %eax, %ds               /* the guest's registers are all in */
+        movl    %eax, %es               /* the frame, so clobbering is fine */
+        leal    4(%esp), %eax           /* the frame                        */
+        pushl   %eax
+        call    exit_segment_fault      /* (regs, which): fix the frame     */
+        addl    $8, %esp
+        jmp     restore_all             /* and try again                    */
+
+/*
+ * The iret faulted.  It had popped nothing: %esp points at the frame's
+ * eip, and the fault's own frame overwrote what lies below it, which the
+ * registers (restored on the way back here) still hold.
+ */
+.Lfix_iret:
+        subl    $UREGS_eip, %esp        /* back to the start of the frame   */
+        movl    %ebx, UREGS_ebx(%esp)   /* put the guest's registers back   */
+        movl    %ecx, UREGS_ecx(%esp)
+        movl    %edx, UREGS_edx(%esp)
+        movl    %esi, UREGS_esi(%esp)
+        movl    %edi, UREGS_edi(%esp)
+        movl    %ebp, UREGS_ebp(%esp)
+        movl    %eax, UREGS_eax(%esp)
+        mov     %ds, UREGS_ds(%esp)     /* and its segment registers (16    */
+        mov     %es, UREGS_es(%esp)     /* bits; readers mask the slots)    */
+        mov     %fs, UREGS_fs(%esp)
+        mov     %gs, UREGS_gs(%esp)
+        movl    $__HYPERVISOR_DS, %eax
+        movl    %eax, %ds
+        movl    %eax, %es
+        pushl   %esp                    /* the frame                        */
+        call    exit_iret_fault         /* never returns                    */
+1:      hlt
+        jmp     1b
+        .previous
 
 /*
  * return_to_guest(): load the frame at the top of the stack (filled in by

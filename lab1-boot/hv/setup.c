@@ -3,6 +3,7 @@
  *
  * boot.S arrives here with paging on, running at 0xFC1xxxxx on hv_stack.
  * The order below matters and is the table of contents of lab 1:
+ *   0. our own GDT and a null LDT (see load_null_ldt);
  *   1. the console, so that everything after can report;
  *   2. copy what the boot loader gave us (memory map, modules, command
  *      lines) into our own .bss, so its structures need no protection;
@@ -213,11 +214,26 @@ void do_initcalls(void)
         call->fn();
 }
 
+/*
+ * The LDT register is never loaded by the boot loader: it keeps its reset
+ * value, base 0 and limit 0xFFFF, so a selector with the table-indicator
+ * bit set (TI, bit 2) would read its descriptor from linear address 0 -
+ * guest memory.  A guest could put a call gate to our code segment there
+ * and run in ring 0.  Load the null selector: every TI=1 selector then
+ * raises #GP.  (Lab 4's MMUEXT_SET_LDT installs a guest's LDT only after
+ * checking every descriptor in it.)
+ */
+static void load_null_ldt(void)
+{
+    __asm__ volatile("lldt %w0" : : "r"(0));
+}
+
 void start_hypervisor(uint32_t magic, uint32_t mbi_pa)
 {
     unsigned int i;
 
     init_early_gdt();
+    load_null_ldt();
     console_init();
     parse_multiboot(magic, mbi_pa);
 

@@ -188,6 +188,78 @@ __weak void do_guest_trap(struct cpu_user_regs *regs)
                  regs->eip);
 }
 
+/* ---- faults on the way back to a guest (hv/entry.S's exit fixups) ---- */
+
+/* The fault that sent us to the last fixup, for its messages. */
+static unsigned int fixup_vector, fixup_error_code;
+static const char *const seg_names[] = { "ds", "es", "fs", "gs" };
+
+/*
+ * Documented weak hook: deliver the guest's *failsafe callback* - Xen's
+ * name for the guest's handler of exactly this fault (a selector that
+ * cannot be reloaded on the way back).  Return 1 if it was delivered (or
+ * delivering it ended the domain), 0 if the guest has none.  Lab 1 knows
+ * no callbacks; lab 3, where set_callbacks registers it, overrides this
+ * (hv/failsafe.c).
+ */
+__weak int deliver_failsafe_callback(struct cpu_user_regs *regs)
+{
+    (void)regs;
+    return 0;
+}
+
+/*
+ * The selector in slot `which` (0 ds .. 3 gs) of the guest's frame could
+ * not be loaded on the way back (hv/entry.S).  Deliver the failsafe
+ * callback if the guest has one; otherwise put the null selector in that
+ * slot - a guest may always load null into a data segment register, and
+ * it sees the change when it next uses the register.  restore_all then
+ * tries again.
+ */
+void exit_segment_fault(struct cpu_user_regs *regs, unsigned int which)
+{
+    uint32_t *slot = &regs->ds + which;
+    struct domain *d;
+
+    if (which > 3 || !guest_mode(regs))
+        panic("could not reload %%%s = %#x returning to the hypervisor itself "
+              "(%s, error code %#x)", which <= 3 ? seg_names[which] : "?",
+              *slot & 0xFFFF, trap_name(fixup_vector), fixup_error_code);
+    d = current->domain;
+    printk("d%u (%s): returning to the guest: %%%s = %#x could not be loaded "
+           "(%s, error code %#x)\n", d->domain_id, d->name, seg_names[which],
+           *slot & 0xFFFF, trap_name(fixup_vector), fixup_error_code);
+    result("d%u: exit fault %s=%#x vector=%u", d->domain_id, seg_names[which],
+           *slot & 0xFFFF, fixup_vector);
+    if (!deliver_failsafe_callback(regs)) {
+        printk("d%u (%s): no failsafe callback: %%%s is loaded with the null "
+               "selector\n", d->domain_id, d->name, seg_names[which]);
+        *slot = 0;
+    }
+    if (!domain_alive(d))
+        schedule();             /* delivering it ended the domain */
+}
+
+/*
+ * The iret back to the guest faulted: its cs:eip, eflags or ss:esp cannot
+ * be loaded (for example an eip past the end of its code segment, after a
+ * hypercall made from the last two bytes below the hole).  The guest has
+ * nowhere sensible to go: end the domain, naming the frame.
+ */
+void exit_iret_fault(struct cpu_user_regs *regs)
+{
+    struct domain *d = current->domain;
+
+    if (!guest_mode(regs))
+        panic("iret to the hypervisor itself at %#x:%#x faulted (%s)",
+              regs->cs & 0xFFFF, regs->eip, trap_name(fixup_vector));
+    result("d%u: exit fault iret cs=%#x eip=%#x vector=%u", d->domain_id,
+           regs->cs & 0xFFFF, regs->eip, fixup_vector);
+    domain_crash(d, "returning to it failed: iret to %#x:%#x raised %s",
+                 regs->cs & 0xFFFF, regs->eip, trap_name(fixup_vector));
+    schedule();
+}
+
 /* Lab 3 delivers pending events here; lab 1 has none. */
 __weak void test_all_events(struct cpu_user_regs *regs)
 {
@@ -211,16 +283,26 @@ void trap_dispatch(struct cpu_user_regs *regs)
         fixup = search_exception_table(regs->eip);
         if (!fixup)
             fatal_trap(regs);
+        fixup_vector = v;       /* for the fixup's messages */
+        fixup_error_code = regs->error_code;
         regs->eip = fixup;      /* e.g. copy_from_guest hit an unmapped page */
         return;
     } else {
         do_guest_trap(regs);
     }
 
+    /*
+     * Back to the guest - unless it ended.  Any step above may have
+     * ended it (a handler, a hypercall, an interrupt's handler), and so
+     * may delivering its events: an upcall whose frame cannot be written
+     * destroys the domain.  A domain that is no longer alive is never
+     * resumed, not even for one instruction: schedule() runs the next.
+     */
     if (guest_mode(regs)) {
+        if (domain_alive(current->domain))
+            test_all_events(regs);
         if (!domain_alive(current->domain))
-            schedule();          /* it ended: never return to it */
-        test_all_events(regs);
+            schedule();
     }
 }
 

@@ -8,6 +8,10 @@ refused for exactly one reason:
     elf64.elf     EI_CLASS says 64-bit
     seginhole.elf the first loadable segment moved to 0xFC000000
     overlap.elf   the second loadable segment moved onto the first
+    manyphdrs.elf 65 535 program headers (the most e_phnum can say): its
+                  own loadable segments, then 16-byte PT_LOAD segments
+                  side by side; checking every pair of them takes about
+                  2 * 10^9 comparisons (issue 10 item 5)
 and those of the bad-elf test, one field of the ELF header or of a program
 header each:
     bigendian.elf EI_DATA says big-endian
@@ -88,6 +92,20 @@ def main():
     for off, _ in segs:
         struct.pack_into("<I", noload, off, 4)            # PT_NOTE
     write("noload.elf", bytes(noload))
+
+    # A new program header table at the end of the file: hello.elf's own
+    # PT_LOAD headers, then tiny disjoint segments up to 65 535 headers.
+    many = bytearray(good)
+    many += b"\0" * (-len(many) % 4)
+    phoff = len(many)
+    table = [bytes(good[off:off + 32]) for off, _ in segs]
+    for i in range(65535 - len(table)):
+        va = 0xD0000000 + 16 * i
+        table.append(struct.pack("<8I", PT_LOAD, 0, va, va, 0, 16, 6, 16))
+    many += b"".join(table)
+    struct.pack_into("<I", many, 28, phoff)
+    struct.pack_into("<H", many, 44, 65535)
+    write("manyphdrs.elf", bytes(many))
 
 
 if __name__ == "__main__":

@@ -24,24 +24,35 @@
 
 const char *bounce_name(unsigned int what)
 {
-    return what == BOUNCE_UPCALL ? "the event upcall" : trap_name(what);
+    if (what == BOUNCE_UPCALL)
+        return "the event upcall";
+    if (what == BOUNCE_FAILSAFE)
+        return "the failsafe callback";
+    return trap_name(what);
 }
 
 /*
- * Exercise 7: the guest cannot take the fault it caused, because
- * delivering it failed (`nested` says how, `where` is the address that
- * could not be used).  Report the original and the nested fault, on the
- * console and as a result line "dN: nested fault: vector=V then NESTED at
- * WHERE" (V = what), and destroy the domain.
+ * Exercise 7: nested faults.  The guest cannot take the fault it caused,
+ * because delivering it failed (`nested` says how, `where` is the address
+ * that could not be used).  Report the original and the nested fault, on
+ * the console and as a result line "dN: nested fault: vector=V then
+ * NESTED at WHERE" (V = what), and destroy the domain with domain_crash
+ * (naming what could not be delivered).  The given last line then calls
+ * domain_crash_synchronous(), Xen's name for "crash the current domain
+ * and never return to it": nothing on this stack is worth returning to.
+ * (Not to be confused with Xen's *failsafe callback*, the guest's handler
+ * for a segment register that cannot be reloaded on the way back to it:
+ * lab 1's exit path and lab 3's hv/failsafe.c.)
  */
-void failsafe_nested_fault(struct cpu_user_regs *regs, unsigned int what,
-                           const char *nested, unsigned long where)
+void nested_fault(struct cpu_user_regs *regs, unsigned int what,
+                  const char *nested, unsigned long where)
 {
     struct domain *d = current->domain;
-    /* LAB 2: your code here (exercise 7: failsafe) */
+    /* LAB 2: your code here (exercise 7: nested faults) */
     (void)regs; (void)nested; (void)where;
-    EXERCISE_TODO(2, 7, "failsafe");
+    EXERCISE_TODO(2, 7, "nested faults");
     domain_crash(d, "nested fault while delivering %s", bounce_name(what));
+    domain_crash_synchronous();
 }
 
 /*
@@ -49,10 +60,11 @@ void failsafe_nested_fault(struct cpu_user_regs *regs, unsigned int what,
  * gate had taken it there: on the stack chosen as above, the frame the CPU
  * would push ([error code], eip, cs, eflags, and from ring 3 esp, ss),
  * written with copy_to_guest(); regs then point at the handler, with TF,
- * NT and VM clear as a gate leaves them.  Returns 0, or -1 after
- * failsafe_nested_fault(): "no kernel stack registered" (ring 3 before any
- * stack_switch), or "#SS ..." / "#PF ..." with the stack address when the
- * frame cannot be written (in the hole / unmapped or read-only).  Record
+ * NT and VM clear as a gate leaves them.  Returns 0; when delivery is
+ * impossible it calls nested_fault(), which does not return: "no kernel
+ * stack registered" (ring 3 before any stack_switch), or "#SS ..." /
+ * "#PF ..." with the stack address when the frame cannot be written (in
+ * the hole / unmapped or read-only).  Record
  * here whatever your nested-fault rule (exercise 1) needs to know about
  * this bounce.  (The handout's hints give the steps.)
  */
@@ -64,6 +76,6 @@ int create_bounce_frame(struct cpu_user_regs *regs, unsigned int what,
     /* LAB 2: your code here (exercise 3: bouncing) */
     (void)v; (void)cs; (void)eip; (void)error_code; (void)has_error_code;
     EXERCISE_TODO(2, 3, "bouncing");
-    failsafe_nested_fault(regs, what, "no bounce frame (LAB 2 exercise 3 is not done)", 0);
+    nested_fault(regs, what, "no bounce frame (LAB 2 exercise 3 is not done)", 0);
     return -1;
 }

@@ -63,8 +63,8 @@ void propagate_page_fault(struct vcpu *v, unsigned long cr2)
  *     (with the error code when the vector has one).
  * Before any of that, the nested-fault check, a rule of your design (the
  * handout, exercise 1): a handler that faults before it can even start
- * must end the domain through failsafe_nested_fault(), never loop, while
- * working handlers keep working.
+ * must end the domain through nested_fault() (which does not return),
+ * never loop, while working handlers keep working.
  */
 void do_guest_trap(struct cpu_user_regs *regs)
 {

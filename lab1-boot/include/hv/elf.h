@@ -49,6 +49,14 @@ typedef struct {
     uint32_t p_align;
 } Elf32_Phdr;
 
+/*
+ * The most program headers elf_check() accepts.  A kernel has a handful
+ * (ours: two PT_LOAD and a GNU_STACK); e_phnum is 16 bits, and a hostile
+ * image with 65 535 of them must not keep the hypervisor busy: the bound,
+ * and checks that take O(n log n), keep every check short.
+ */
+#define ELF_MAX_PHNUM 64
+
 /* What the builder needs from a checked image. */
 struct elf_info {
     uint32_t entry;      /* e_entry                                        */

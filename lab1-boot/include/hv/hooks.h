@@ -43,6 +43,10 @@
  *    schedule            hv/sched.h   lab 1 hv/domain.c     (lab 5)
  *    start_domains       hv/sched.h   lab 1 hv/domain.c     (lab 5)
  *    event_source_armed  hv/event.h   lab 3 debug_virq.c    (lab 5)
+ *    fpu_switch          hv/sched.h   lab 1 hv/domain.c     (lab 5)
+ *    watchdog_init       hv/sched.h   lab 1 hv/watchdog.c   (lab 5)
+ *    deliver_failsafe_callback
+ *                        hv/traps.h   lab 1 hv/traps.c      lab 3 failsafe.c
  *
  * The lab an entry belongs to is never typed by hand: the Makefile
  * compiles every file with -DPARAKEET_LAB=N, N taken from the labN-...

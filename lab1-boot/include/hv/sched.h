@@ -87,6 +87,8 @@ struct domain {
     enum domain_state state;    /* lab 1                                      */
     unsigned int shutdown_code; /* lab 1: SHUTDOWN_* when state == shutdown  */
     char end_reason[96];        /* lab 1: how it ended, for the summary      */
+    unsigned long console_bytes;   /* lab 1: console output so far (budget)  */
+    unsigned long console_dropped; /* lab 1: ... and dropped past the budget */
 
     /* lab 1: memory */
     unsigned long max_pages;    /* mem= in pages                              */
@@ -125,11 +127,21 @@ void refuse_module(struct domain *d, const char *fmt, ...)
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Xen's name: end the current domain (if not already ended) and never return. */
+void domain_crash_synchronous(void) __attribute__((noreturn));
 void schedule(void) __attribute__((noreturn));
 void start_domains(void) __attribute__((noreturn));
 unsigned long get_p2m(const struct domain *d, unsigned long pfn);
 void set_p2m(struct domain *d, unsigned long pfn, unsigned long mfn);
-int domain_alive(const struct domain *d);
+/*
+ * Built, running, blocked or paused: not (yet) ended.  Inline, and one
+ * range check, because every return to a guest and every hypercall asks.
+ */
+static inline int domain_alive(const struct domain *d)
+{
+    return (unsigned int)d->state - DOMSTATE_built <=
+           (unsigned int)DOMSTATE_paused - DOMSTATE_built;
+}
 
 /* Exercise 4 (hv/domain_build.c) and exercise 5 (hv/enter_guest.c). */
 struct elf_info;
@@ -142,6 +154,20 @@ void enter_guest(struct vcpu *v) __attribute__((noreturn));
 void run_vcpu_switch_hooks(struct vcpu *prev, struct vcpu *next);
 /* The `tables` option: the switch hooks in the order they run. */
 void print_vcpu_switch_hooks(void);
+
+/*
+ * Given (hv/domain.c), a documented weak hook: make the FPU ready for
+ * `next`.  Lab 1 resets it (fninit), so no domain reads another's x87
+ * state; lab 5 overrides it to save and restore each vcpu's fpu_state.
+ */
+void fpu_switch(struct vcpu *prev, struct vcpu *next);
+
+/*
+ * Given (hv/watchdog.c), a documented weak hook: start the watchdog that
+ * destroys a domain running longer than watchdog= (lab 1, an initcall).
+ * Lab 5, whose scheduler preempts instead, overrides it.
+ */
+void watchdog_init(void);
 
 /* Given (hv/entry.S): the trap frame at the top of the hypervisor stack. */
 struct cpu_user_regs *guest_cpu_user_regs(void);

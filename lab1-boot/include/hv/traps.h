@@ -58,6 +58,17 @@ void print_trap_table(void);
  */
 void do_guest_trap(struct cpu_user_regs *regs);
 void test_all_events(struct cpu_user_regs *regs);
+/*
+ *  - deliver_failsafe_callback: a guest's data segment selector could not
+ *    be reloaded on the way back to it.  Lab 1 has no callbacks (returns
+ *    0: the null selector is loaded instead); lab 3 bounces to the
+ *    guest's failsafe callback, as Xen does, and returns 1.
+ */
+int deliver_failsafe_callback(struct cpu_user_regs *regs);
+
+/* Given (hv/traps.c), called by hv/entry.S's exit-path fixups. */
+void exit_segment_fault(struct cpu_user_regs *regs, unsigned int which);
+void exit_iret_fault(struct cpu_user_regs *regs) __attribute__((noreturn));
 
 /* Report a guest fault (domain, vector, error code, EIP, the bytes there). */
 void report_guest_fault(struct cpu_user_regs *regs);

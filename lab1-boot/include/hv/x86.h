@@ -17,6 +17,7 @@
 #define X86_EFLAGS_VM 0x00020000       /* virtual-8086 mode               */
 
 #define X86_CR0_PE 0x00000001 /* protected mode                          */
+#define X86_CR0_EM 0x00000004 /* emulate the FPU: x87 instructions #UD  */
 #define X86_CR0_TS 0x00000008 /* task switched: lab 5's lazy FPU          */
 #define X86_CR0_WP 0x00010000 /* write protect also binds rings 0-2       */
 #define X86_CR0_PG 0x80000000 /* paging                                  */

@@ -220,7 +220,9 @@ struct start_info {
     /* Parakeet: fields Xen guests learn by other means. */
     uint32_t domid;               /* this domain's id                         */
     unsigned long shared_info_va; /* VIRTUAL address the builder mapped it at */
-    unsigned long first_free_pfn; /* first pfn the bootstrap did not use      */
+    unsigned long first_free_pfn; /* first pfn the bootstrap did not use;   */
+                                  /* the boot stack ends there, and below  */
+                                  /* the stack is one unmapped guard page  */
 };
 typedef struct start_info start_info_t;
 #endif /* __ASSEMBLER__ */

@@ -61,6 +61,23 @@ static void make_valid(struct image *im)
     im->len = 0x2800;
 }
 
+/*
+ * n PT_LOAD segments of one page each, header i at 0xC0000000 + (n-1-i)
+ * pages (the highest address first, so that sorting has work to do); no
+ * file bytes, entry in the lowest.
+ */
+static void make_many(struct image *im, unsigned int n)
+{
+    unsigned int i;
+
+    make_valid(im);
+    ehdr(im)->e_phnum = (uint16_t)n;
+    for (i = 0; i < n; i++) {
+        uint32_t va = 0xC0000000u + (n - 1 - i) * 0x1000u;
+        *phdr(im, i) = (Elf32_Phdr){ PT_LOAD, 0, va, va, 0, 0x1000, 6, 0x1000 };
+    }
+}
+
 static void expect_ok(const char *name, struct image *im, struct elf_info *out)
 {
     char why[200] = "";
@@ -151,6 +168,31 @@ int main(void)
     phdr(&im, 0)->p_memsz = 0x800; phdr(&im, 0)->p_filesz = 0x800;
     phdr(&im, 1)->p_vaddr = 0xC0000800u;
     expect_ok("adjacent segments in one page", &im, &info);
+
+    /* Issue 10 item 5: the number of program headers is bounded... */
+    make_valid(&im); ehdr(&im)->e_phnum = ELF_MAX_PHNUM + 1;
+    expect_refused("one program header too many", &im, "65 program headers, at most 64");
+    make_valid(&im); ehdr(&im)->e_phnum = 65535;
+    expect_refused("65535 program headers", &im, "65535 program headers, at most 64");
+    /* ... and the overlap check still finds every overlap. */
+    make_many(&im, ELF_MAX_PHNUM);
+    expect_ok("64 disjoint PT_LOADs in reverse order", &im, &info);
+    checks++;
+    if (info.vstart != 0xC0000000u || info.vend != 0xC0040000u) {
+        printf("FAIL 64 segments: vstart %#x vend %#x\n", info.vstart, info.vend);
+        failures++;
+    }
+    make_many(&im, ELF_MAX_PHNUM); phdr(&im, 0)->p_vaddr = 0xC0000800u;
+    expect_refused("last-placed segment overlaps the first", &im, "overlaps segment");
+    make_many(&im, ELF_MAX_PHNUM); phdr(&im, 63)->p_memsz = 0x40000;
+    expect_refused("lowest segment covers all others", &im, "overlaps segment");
+    make_many(&im, ELF_MAX_PHNUM); phdr(&im, 30)->p_vaddr = phdr(&im, 10)->p_vaddr;
+    expect_refused("two segments at one address", &im, "segment 30 at");
+    /* An empty segment between two overlapping ones does not hide them. */
+    make_valid(&im); ehdr(&im)->e_phnum = 3;
+    phdr(&im, 1)->p_vaddr = 0xC0000800u;
+    *phdr(&im, 2) = (Elf32_Phdr){ PT_LOAD, 0x1000, 0xC0000400, 0xC0000400, 0, 0, 6, 0x1000 };
+    expect_refused("empty segment between overlapping ones", &im, "overlaps segment 0");
 
     printf("test_elf: %d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;

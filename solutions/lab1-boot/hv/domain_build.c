@@ -10,8 +10,12 @@
  *
  * and the builder places, pfn after pfn:
  *
- *     [kernel image][mfn_list][start_info][page directory][page tables][stack]
- *     ^ pfn 0                                                         first_free_pfn ^
+ *     [kernel image][mfn_list][start_info][page directory][page tables][guard][stack]
+ *     ^ pfn 0                                                                first_free_pfn ^
+ *
+ * The guard page is the domain's like any other but left unmapped: a
+ * stack that overflows hits it and page-faults, instead of running into
+ * the page tables just below and rewriting its own mappings.
  *
  * plus the shared_info page mapped just past the domain's memory, at
  * virt_base + nr_pages * PAGE_SIZE.  The page directory's top entries (from
@@ -25,6 +29,7 @@
 #include <hv/sched.h>
 
 #define BOOT_STACK_PAGES 2
+#define GUARD_PAGES 1 /* unmapped, below the boot stack */
 
 /* ---- given helpers ---- */
 
@@ -67,8 +72,9 @@ static void write_guest_va(struct domain *d, unsigned long va, const void *src,
  * On entry d->max_pages, d->shared_info, d->cmdline and d->domain_id are
  * set and the p2m table is allocated but empty.  Invariant: the guest's
  * page tables map only frames d owns (machine frame numbers), its
- * shared_info page and the hypervisor's own slots; everything start_info
- * says is true.  Returns 0, or -1 after refuse_module() when the domain
+ * shared_info page and the hypervisor's own slots - every pfn except the
+ * guard page below the boot stack, which stays unmapped; everything
+ * start_info says is true.  Returns 0, or -1 after refuse_module() when the domain
  * does not fit in max_pages or below HYPERVISOR_VIRT_START (domain.c frees
  * what was allocated).  Leaves d->virt_base, d->pt_base_mfn, d->entry,
  * d->start_info_va and d->boot_stack_top set for enter_guest().
@@ -81,7 +87,7 @@ int construct_domain(struct domain *d, const struct elf_info *elf,
     unsigned long nr_pages = d->max_pages;
     unsigned long kernel_pages = (elf->vend - elf->vstart) >> PAGE_SHIFT;
     unsigned long list_pfn, list_pages, si_pfn, pd_pfn, l1_pfn, nr_l1;
-    unsigned long stack_pfn, first_free, map_end, pfn, i;
+    unsigned long guard_pfn, stack_pfn, first_free, map_end, pfn, i;
     unsigned int first_slot;
     l2_pgentry_t *pd;
     start_info_t *si;
@@ -101,7 +107,8 @@ int construct_domain(struct domain *d, const struct elf_info *elf,
     map_end = d->virt_base + ((nr_pages + 1) << PAGE_SHIFT); /* + shared_info */
     first_slot = l2_table_offset(d->virt_base);
     nr_l1 = l2_table_offset(map_end - 1) - first_slot + 1;
-    stack_pfn = l1_pfn + nr_l1;
+    guard_pfn = l1_pfn + nr_l1;
+    stack_pfn = guard_pfn + GUARD_PAGES;
     first_free = stack_pfn + BOOT_STACK_PAGES;
     if (first_free > nr_pages) {
         refuse_module(d, "mem=%luK is too small: this kernel's bootstrap needs %lu "
@@ -140,6 +147,8 @@ int construct_domain(struct domain *d, const struct elf_info *elf,
         l1_pgentry_t *l1 = pfn_to_hv(d, l1_pfn + l2_table_offset(va) - first_slot);
         unsigned long mfn = pfn < nr_pages ? get_p2m(d, pfn)
                                            : virt_to_mfn(d->shared_info);
+        if (pfn >= guard_pfn && pfn < guard_pfn + GUARD_PAGES)
+            continue;                   /* not present: the stack guard */
         l1[l1_table_offset(va)] = MAKE_PTE(mfn, _PAGE_PRESENT | _PAGE_RW);
     }
     d->pt_base_mfn = get_p2m(d, pd_pfn);

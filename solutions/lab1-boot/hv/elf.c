@@ -29,18 +29,48 @@ static inline int fits(uint32_t start, uint32_t len, uint32_t limit)
 }
 
 /*
+ * Sort the indices idx[0..n) of PT_LOAD headers by p_vaddr (heapsort: n log
+ * n comparisons whatever the input, no extra memory).  After sorting, two
+ * segments can overlap only if they are neighbours in idx, so one pass
+ * over neighbours checks every pair.  (`inline`, like fits().)
+ */
+static inline void sort_by_vaddr(const Elf32_Phdr *ph, uint16_t *idx, unsigned int n)
+{
+    unsigned int start = n / 2, end = n, root, child;
+    uint16_t t;
+
+    while (end > 1) {
+        if (start > 0) {
+            start--;                    /* build the heap */
+        } else {
+            end--;                      /* move the largest to the end */
+            t = idx[end], idx[end] = idx[0], idx[0] = t;
+        }
+        for (root = start; (child = 2 * root + 1) < end; root = child) {
+            if (child + 1 < end && ph[idx[child + 1]].p_vaddr > ph[idx[child]].p_vaddr)
+                child++;
+            if (ph[idx[root]].p_vaddr >= ph[idx[child]].p_vaddr)
+                break;
+            t = idx[root], idx[root] = idx[child], idx[child] = t;
+        }
+    }
+}
+
+/*
  * Exercise 3: check, in this order, and stop at the first failure with a
  * message that names the value found and the value expected:
  *   1. len covers an Elf32_Ehdr;
  *   2. the magic \x7f E L F; class ELFCLASS32; data ELFDATA2LSB;
  *      machine EM_386; type ET_EXEC;
- *   3. e_phentsize == sizeof(Elf32_Phdr), and the program header table
- *      lies inside the image;
+ *   3. e_phentsize == sizeof(Elf32_Phdr), e_phnum at most ELF_MAX_PHNUM,
+ *      and the program header table lies inside the image;
  *   4. every PT_LOAD segment: its file bytes inside the image, p_filesz <=
  *      p_memsz, [p_vaddr, p_vaddr + p_memsz) inside [0, limit) (limit is
- *      HYPERVISOR_VIRT_START: nothing in the hole), and overlapping no
- *      other PT_LOAD;
- *   5. at least one PT_LOAD, and e_entry inside one of them.
+ *      HYPERVISOR_VIRT_START: nothing in the hole);
+ *   5. no two PT_LOAD segments overlap.  Comparing every pair takes n^2
+ *      steps - a hostile kernel can make that minutes - so sort them by
+ *      p_vaddr (sort_by_vaddr, given) and compare neighbours only;
+ *   6. at least one PT_LOAD, and e_entry inside one of them.
  * Then fill *info (vstart/vend rounded to pages).
  */
 int elf_check(const uint8_t *image, size_t len, uint32_t limit,
@@ -50,8 +80,9 @@ int elf_check(const uint8_t *image, size_t len, uint32_t limit,
     const Elf32_Ehdr *eh = (const Elf32_Ehdr *)image;
     const Elf32_Phdr *ph;
     uint32_t lo = 0xFFFFFFFFu, hi = 0;
-    int entry_ok = 0, nload = 0;
-    unsigned int i, j;
+    uint16_t load[ELF_MAX_PHNUM];
+    int entry_ok = 0;
+    unsigned int i, j, nload = 0, nsized = 0;
 
     if (len < sizeof(Elf32_Ehdr)) {
         snprintf(why, whylen, "truncated: %u bytes, too short for an ELF header "
@@ -91,6 +122,11 @@ int elf_check(const uint8_t *image, size_t len, uint32_t limit,
                  eh->e_phentsize, (unsigned)sizeof(Elf32_Phdr));
         return -1;
     }
+    if (eh->e_phnum > ELF_MAX_PHNUM) {
+        snprintf(why, whylen, "%u program headers, at most %u are accepted",
+                 eh->e_phnum, ELF_MAX_PHNUM);
+        return -1;
+    }
     if (len > 0xFFFFFFFFu ||
         !fits(eh->e_phoff, (uint32_t)eh->e_phnum * sizeof(Elf32_Phdr), (uint32_t)len)) {
         snprintf(why, whylen, "truncated: program headers at %u..%u but the module "
@@ -123,23 +159,28 @@ int elf_check(const uint8_t *image, size_t len, uint32_t limit,
                      p->p_vaddr + p->p_memsz, limit);
             return -1;
         }
-        for (j = 0; j < i; j++) {
-            const Elf32_Phdr *q = &ph[j];
-            if (q->p_type == PT_LOAD && p->p_memsz && q->p_memsz &&
-                p->p_vaddr < q->p_vaddr + q->p_memsz &&
-                q->p_vaddr < p->p_vaddr + p->p_memsz) {
-                snprintf(why, whylen, "segment %u at %#x..%#x overlaps segment %u "
-                         "at %#x..%#x", i, p->p_vaddr, p->p_vaddr + p->p_memsz, j,
-                         q->p_vaddr, q->p_vaddr + q->p_memsz);
-                return -1;
-            }
-        }
+        if (p->p_memsz)                 /* an empty one overlaps nothing */
+            load[nsized++] = (uint16_t)i;
         if (p->p_vaddr < lo)
             lo = p->p_vaddr;
         if (p->p_vaddr + p->p_memsz > hi)
             hi = p->p_vaddr + p->p_memsz;
         if (eh->e_entry >= p->p_vaddr && eh->e_entry < p->p_vaddr + p->p_memsz)
             entry_ok = 1;
+    }
+    /* Sorted by address, a segment can only overlap its neighbour. */
+    sort_by_vaddr(ph, load, nsized);
+    for (j = 1; j < nsized; j++) {
+        const Elf32_Phdr *p = &ph[load[j - 1]], *q = &ph[load[j]];
+        const Elf32_Phdr *later = load[j] > load[j - 1] ? q : p;
+        const Elf32_Phdr *earlier = later == q ? p : q;
+        if (q->p_vaddr < p->p_vaddr + p->p_memsz) {
+            snprintf(why, whylen, "segment %u at %#x..%#x overlaps segment %u "
+                     "at %#x..%#x", (unsigned)(later - ph), later->p_vaddr,
+                     later->p_vaddr + later->p_memsz, (unsigned)(earlier - ph),
+                     earlier->p_vaddr, earlier->p_vaddr + earlier->p_memsz);
+            return -1;
+        }
     }
     if (!nload) {
         snprintf(why, whylen, "no loadable (PT_LOAD) segment");

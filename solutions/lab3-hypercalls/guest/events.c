@@ -129,10 +129,12 @@ void do_hypervisor_callback(void)
     //@ end
 }
 
-void do_failsafe_callback(void);
-void do_failsafe_callback(void)
+void do_failsafe_callback(const uint32_t *frame);
+void do_failsafe_callback(const uint32_t *frame)
 {
-    report("failsafe.callback=1");
+    report("failsafe.callback=1 ds=%#lx es=%#lx fs=%#lx gs=%#lx",
+           (unsigned long)frame[0] & 0xFFFF, (unsigned long)frame[1] & 0xFFFF,
+           (unsigned long)frame[2] & 0xFFFF, (unsigned long)frame[3] & 0xFFFF);
     shutdown(SHUTDOWN_crash);
 }
 

@@ -25,7 +25,9 @@
  * selector must be the guest kernel's code segment FLAT_KERNEL_CS (ring 1,
  * never ring 0) and the address below HYPERVISOR_VIRT_START; -EINVAL and
  * one console line otherwise, changing nothing.  Then record them in the
- * vcpu.  (Parakeet records the failsafe callback but never calls it.)
+ * vcpu.  (The failsafe callback is the guest's handler for a segment
+ * register that cannot be reloaded on the way back to it: lab 1's exit
+ * path delivers it through hv/failsafe.c.)
  */
 static long do_set_callbacks(unsigned long event_cs, unsigned long event_eip,
                              unsigned long failsafe_cs, unsigned long failsafe_eip)

@@ -1,5 +1,5 @@
 /*
- * tests/hostile.c - a guest kernel that attacks the CPU interface (lab 2;
+ * tests/hostile_cpu.c - a guest kernel that attacks the CPU interface (lab 2;
  * issue 15).  Table-driven: each attack is one instruction, run from ring
  * 1 with the guest's own trap table installed, and each must come back to
  * the guest as the fault the processor defines - #GP with the documented

@@ -10,8 +10,8 @@
  * Classes (the names in the report lines):
  *   priv.*  privileged instructions from ring 1: #GP(0)
  *   sel.*   loading the hypervisor's selectors (ring-0 code and data, its
- *           TSS and LDT slots, beyond the GDT) into a segment register:
- *           #GP(selector).  (LDT selectors, TI=1: branch sec's ldt tests.)
+ *           TSS and LDT slots, beyond the GDT, a TI=1 selector with the
+ *           null LDT lab 1 loads) into a segment register: #GP(selector)
  *   far.*   far jumps and calls to the hypervisor's code and TSS, and an
  *           iret to ring 0: #GP(selector)
  *   int     `int n` for every vector 0..255 from ring 1: #GP((n << 3) | 2)
@@ -68,6 +68,7 @@ STUB(ss_hv_data, "movl $0xe010, %eax\nmovl %eax, %ss");
 STUB(ss_ring3_data, "movl $0xe033, %eax\nmovl %eax, %ss");
 STUB(es_ldt_slot, "movl $0xe048, %eax\nmovl %eax, %es");
 STUB(es_beyond_gdt, "movl $0xfff9, %eax\nmovl %eax, %es");
+STUB(es_ldt_selector, "movl $0x000d, %eax\nmovl %eax, %es");
 /* Far transfers into the hypervisor, and an iret "returning" to ring 0. */
 STUB(ljmp_hv_code, "ljmp $0xe008, $0");
 STUB(lcall_hv_code, "lcall $0xe008, $0");
@@ -93,7 +94,7 @@ static const struct attack attacks[] = {
     A(sel, ds_hv_code, 0xe008), A(sel, es_hv_data, 0xe010),
     A(sel, fs_hv_data_rpl1, 0xe010), A(sel, gs_tss, 0xe040), A(sel, ss_hv_data, 0xe010),
     A(sel, ss_ring3_data, 0xe030), A(sel, es_ldt_slot, 0xe048),
-    A(sel, es_beyond_gdt, 0xfff8),
+    A(sel, es_beyond_gdt, 0xfff8), A(sel, es_ldt_selector, 0x000c),
     A(far, ljmp_hv_code, 0xe008), A(far, lcall_hv_code, 0xe008), A(far, ljmp_tss, 0xe040),
     A(far, lcall_tss, 0xe040), A(far, iret_ring0, 0xe008),
 #undef A

@@ -9,11 +9,13 @@ grader/grade.py - grade one build against the tests of labs 1..N.
 
 Each (test, emulator) pair is one run: one emulator started once, in its
 own process group, watched until it ends or is stopped (process.py),
-judged (checks.py) and logged (runtest.py).  Runs go in parallel on a
-thread pool.  The output directory is emptied of an earlier grade's
-logs and results first, so every log in it describes this build.  The
-report (report.py) ends with `N passed, N failed`; the exit status is 0
-only when nothing failed.  grader/README.md has the rest.
+judged (checks.py) and logged (runtest.py).  Tests that would boot the
+identical machine (same kernel, guests, arguments, memory, timeout) share
+one boot per emulator and are each judged on its output.  Runs go in
+parallel on a thread pool.  The output directory is emptied of an earlier
+grade's logs and results first, so every log in it describes this build.
+The report (report.py) ends with `N passed, N failed`; the exit status is
+0 only when nothing failed.  grader/README.md has the rest.
 """
 
 import argparse
@@ -134,8 +136,9 @@ def main(argv=None) -> int:
     # Bochs runs are the long ones: start them first so the pool finishes sooner.
     jobs.sort(key=lambda j: (j[1] != "bochs", -j[0].test.timeout))
 
-    print("grading %s (%s) on %s: %d runs of %d tests, %d at a time%s" % (
-        a.build, make_args, " and ".join(wanted), len(jobs), len(tests), a.jobs,
+    print("grading %s (%s) on %s: %d runs of %d tests (%d boots), %d at a time%s" % (
+        a.build, make_args, " and ".join(wanted), len(jobs), len(tests),
+        len(runtest.group_runs([(tr.test, emu) for tr, emu in jobs])), a.jobs,
         " - expecting skeleton failures" if expect_skel else ""))
     sys.stdout.flush()
 
@@ -143,18 +146,22 @@ def main(argv=None) -> int:
     def on_term(signum, frame):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, on_term)
+    # One boot per distinct machine: tests with identical guests and options
+    # share a run and are each judged on its output (runtest.boot_key).
+    by_test = {id(tr.test): tr for tr, _ in jobs}
+    boots = runtest.group_runs([(tr.test, emu) for tr, emu in jobs])
     pool = cf.ThreadPoolExecutor(max_workers=max(1, a.jobs))
     try:
-        futs = {pool.submit(runtest.run_one, t.test, emu, a.build, a.out, a.timeout_scale,
-                            a.max_output): (t, emu) for t, emu in jobs}
+        futs = {pool.submit(runtest.run_shared, ts, emu, a.build, a.out, a.timeout_scale,
+                            a.max_output): emu for ts, emu in boots}
         pending = set(futs)
         while pending:
             done, pending = cf.wait(pending, timeout=0.2, return_when=cf.FIRST_COMPLETED)
             for f in done:
-                tr, emu = futs[f]
-                rec = f.result()
-                tr.runs[emu] = rec
-                print(report.run_line(rec, expect_skel))
+                emu = futs[f]
+                for rec in f.result():
+                    by_test[id(rec.test)].runs[emu] = rec
+                    print(report.run_line(rec, expect_skel))
                 sys.stdout.flush()
     except KeyboardInterrupt:
         for f in futs:

@@ -8,6 +8,13 @@ becomes an ERROR verdict, so one broken test cannot stop the others.
 The log it writes (build/grade/labL-NAME-EMU.log) holds everything needed
 to understand and replay the run: the command line, the emulator
 settings and seed, both channels, and the emulator's own output.
+
+One boot, many tests: tests whose kernel, modules, hypervisor arguments,
+memory and timeout are identical (boot_key) would boot the very same
+machine and see the very same output, so run_shared() boots it once and
+judges each of them on that output.  Each keeps its own verdict and log
+(the log names the tests it shared the boot with).  grade.py and
+tools/check-exercises group their runs with group_runs().
 """
 
 import os
@@ -48,20 +55,62 @@ def read_text(path: Optional[str], limit: Optional[int] = None, tail: bool = Fal
         return ""
 
 
+def boot_key(test, emulator: str):
+    """Everything that decides what a run of `test` boots and how long it may
+    take: two tests with the same key see the same output."""
+    return (emulator, test.kernel, tuple((m.file, m.args) for m in test.modules),
+            test.hv_args, test.memory, test.timeout)
+
+
+def group_runs(pairs):
+    """[(test, emulator)] -> [([tests], emulator)]: one entry per distinct boot,
+    in the order of each boot's first test."""
+    groups = {}
+    for test, emu in pairs:
+        groups.setdefault(boot_key(test, emu), []).append(test)
+    return [(tests, key[0]) for key, tests in groups.items()]
+
+
+def log_path(test, emulator: str, outdir: str) -> str:
+    return os.path.abspath(os.path.join(outdir, "lab%d-%s-%s.log" % (test.lab, test.name,
+                                                                      emulator)))
+
+
 def run_one(test, emulator: str, build: str, outdir: str, timeout_scale: float = 1.0,
             max_output: int = process.DEFAULT_MAX_OUTPUT) -> RunRecord:
-    base = "lab%d-%s-%s" % (test.lab, test.name, emulator)
+    return run_shared([test], emulator, build, outdir, timeout_scale, max_output)[0]
+
+
+def run_shared(tests, emulator: str, build: str, outdir: str, timeout_scale: float = 1.0,
+               max_output: int = process.DEFAULT_MAX_OUTPUT):
+    """Boot the first test's machine once and judge every test on its output
+    (the tests must share a boot_key).  One RunRecord per test, in order."""
+    lead = tests[0]
+    assert all(boot_key(t, emulator) == boot_key(lead, emulator) for t in tests)
+    base = "lab%d-%s-%s" % (lead.lab, lead.name, emulator)
     workdir = os.path.abspath(os.path.join(outdir, "work", base))
-    log = os.path.abspath(os.path.join(outdir, base + ".log"))
-    timeout = emulators.timeout_for(emulator, test.timeout * timeout_scale)
+    timeout = emulators.timeout_for(emulator, lead.timeout * timeout_scale)
     t0 = time.monotonic()
+
+    def records(launch, outcome, judge, console="", result="", seconds=None):
+        recs = []
+        for t in tests:
+            v = judge(t)
+            log = log_path(t, emulator, outdir)
+            shared = [o.id for o in tests if o is not t]
+            write_log(log, t, emulator, launch, outcome, v, console, result, timeout, shared)
+            recs.append(RunRecord(t, emulator, v,
+                                  seconds if seconds is not None else time.monotonic() - t0,
+                                  log, console, result,
+                                  launch.command_line() if launch and outcome else ""))
+        return recs
+
     try:
-        launch = emulators.launch(emulator, build, test.modules, test.hv_args, test.memory,
-                                  workdir, kernel=test.kernel)
+        launch = emulators.launch(emulator, build, lead.modules, lead.hv_args, lead.memory,
+                                  workdir, kernel=lead.kernel)
     except (emulators.SetupError, OSError) as e:
         v = checks.Verdict("ERROR", "could not start the run: %s" % e)
-        write_log(log, test, emulator, None, None, v, "", "", timeout)
-        return RunRecord(test, emulator, v, time.monotonic() - t0, log)
+        return records(None, None, lambda t: v)
     for f in (launch.console, launch.result):
         if f and os.path.exists(f):
             os.unlink(f)
@@ -69,27 +118,28 @@ def run_one(test, emulator: str, build: str, outdir: str, timeout_scale: float =
         p = process.start(launch)
     except OSError as e:
         v = checks.Verdict("ERROR", "could not start %s: %s" % (launch.argv[0], e))
-        write_log(log, test, emulator, launch, None, v, "", "", timeout)
-        return RunRecord(test, emulator, v, time.monotonic() - t0, log)
+        return records(launch, None, lambda t: v)
     outcome = process.watch(p, launch, timeout, max_output)
     if outcome.stop == "exit":
         outcome.detail = emulators.exit_detail(launch)
     # Read at most the cap (+ a little): a flood stops at the cap anyway.
     console = read_text(launch.console, max_output + 65536)
     result = read_text(launch.result, max_output + 65536)
-    v = checks.verdict(test, console, result, outcome, emulator)
-    write_log(log, test, emulator, launch, outcome, v, console, result, timeout)
-    return RunRecord(test, emulator, v, outcome.seconds, log, console, result,
-                     launch.command_line())
+    return records(launch, outcome,
+                   lambda t: checks.verdict(t, console, result, outcome, emulator),
+                   console, result, outcome.seconds)
 
 
-def write_log(path, test, emulator, launch, outcome, v, console, result, timeout):
+def write_log(path, test, emulator, launch, outcome, v, console, result, timeout, shared=()):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
         w = f.write
         w("# %s on %s: %s%s\n" % (test.id, emulator, v.kind, " - " + v.reason if v.reason else ""))
         w("# test spec: %s [%s]\n" % (test.source, test.name))
         w("# timeout: %.1f s (wall time)\n" % timeout)
+        if shared:
+            w("# one boot served this test and %s (same guests and options): the output "
+              "below is theirs too\n" % ", ".join(shared))
         if launch:
             w("\n== replay this run (the exact emulator command):\n%s\n" % launch.command_line())
             w("\n== emulator settings\n")

@@ -10,8 +10,9 @@ limit; that results.json has Gradescope's fields and types, with scores
 consistent with pass/fail, and junit.xml parses with failure counts that
 match; that --expect skeleton accepts exactly the skeleton-like kernel;
 that Ctrl-C (SIGINT) stops grading and kills every emulator; that run.py
-boots a test and honours --timeout; and that no emulator process started
-by this self-test survives.  Prints `N passed, N failed`; exit status 1 on
+boots a test and honours --timeout; that tests with identical guests and
+options share one boot and keep their own verdicts and logs; and that no
+emulator process started by this self-test survives.  Prints `N passed, N failed`; exit status 1 on
 any failure.  `make test` runs it.
 
     python3 grader/selftest/run.py [--keep] [--emu qemu|bochs|both]
@@ -243,6 +244,71 @@ def check_machine_outputs(out, doc, emus):
           % nfail, "\n".join(problems[:10]))
 
 
+SHARED_INI = """
+[share-a]
+description = Boots good.elf; passes.
+kernel = good.elf
+hv_args = a=1 b=2
+modules =
+    mod.bin x=1,y=2
+timeout = 5
+results =
+    ^selftest: value=(?P<v>[0-9]+)$
+
+[share-b]
+description = The very same boot as share-a, judged by other checks; fails.
+kernel = good.elf
+hv_args = a=1 b=2
+modules =
+    mod.bin x=1,y=2
+timeout = 5
+results =
+    ^selftest: value=424242$
+
+[share-c]
+description = Other hypervisor arguments: a boot of its own.
+kernel = good.elf
+hv_args = a=1
+modules =
+    mod.bin x=1,y=2
+timeout = 5
+results =
+    ^end status=0$
+"""
+
+
+def check_shared_boot(scratch):
+    """grade.py boots once for share-a and share-b, judges each on that output
+    with its own verdict and log, and boots share-c separately."""
+    ini = os.path.join(scratch, "shared.ini")
+    with open(ini, "w") as f:
+        f.write(SHARED_INI)
+    out = os.path.join(scratch, "shared")
+    cmd = [sys.executable, os.path.join(GRADER, "grade.py"), "--lab", "1", "--emu", "qemu",
+           "--build", os.path.join(scratch, "build"), "--tests-file", ini, "--out", out,
+           "--max-output", str(MAX_OUTPUT), "--jobs", "2"]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=120, stdin=subprocess.DEVNULL)
+    check("3 runs of 3 tests (2 boots)" in r.stdout, "three tests, two distinct boots: two runs",
+          r.stdout[:400])
+    verdicts = dict(re.findall(r"^lab1\s+(share-\w)\s+qemu\s+(\w+)", r.stdout, re.M))
+    check(verdicts == {"share-a": "OK", "share-b": "FAIL", "share-c": "OK"},
+          "each test sharing a boot keeps its own verdict", str(verdicts))
+    logs = {}
+    for name in ("share-a", "share-b", "share-c"):
+        try:
+            with open(os.path.join(out, "lab1-%s-qemu.log" % name)) as f:
+                logs[name] = f.read()
+        except OSError:
+            logs[name] = ""
+    body = lambda log: log[log.find("== console"):]  # noqa: E731
+    check("lab1/share-b" in logs["share-a"].splitlines()[3] if logs["share-a"].count("\n") > 3
+          else False, "a shared log names the tests it shared the boot with", logs["share-a"][:400])
+    check(body(logs["share-a"]) == body(logs["share-b"]) and body(logs["share-a"]),
+          "tests sharing a boot are judged on the very same output")
+    check("one boot served" not in logs["share-c"], "other arguments get a boot of their own")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
@@ -389,6 +455,9 @@ def main() -> int:
                            stdin=subprocess.DEVNULL, timeout=60)
         check(r.returncode == 124 and time.monotonic() - t0 < 8 and not survivors(tag),
               "run.py --timeout stops a hung kernel", r.stdout[-600:])
+        # 5. One boot, many tests: identical guests and options share a run.
+        print("shared boots")
+        check_shared_boot(scratch)
         check(not survivors(tag), "no emulator survives the self-test",
               "\n".join(survivors(tag)))
     finally:

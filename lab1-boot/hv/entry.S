@@ -8,6 +8,10 @@
  * holds a complete `struct cpu_user_regs` (hv/x86.h), and calls
  * trap_dispatch(regs) in C.  restore_all undoes it and irets.
  *
+ * The hypercall vector is the exception: `int $0x82` has its own entry,
+ * hypercall_entry, which builds the same frame but calls the hypercall's
+ * handler directly (it is the hot path: every guest makes thousands).
+ *
  * A trap from a guest (ring 1 or 3) switches to the stack in the TSS
  * (ss0:esp0 = the top of hv_stack), so a guest's frame always sits at the
  * very top of hv_stack: that is guest_cpu_user_regs().
@@ -15,7 +19,9 @@
 #include <common/x86_traps.h>  /* X86_TRAP_HAS_ERRCODE: the one list   */
 #include <hv/config.h>
 #include <hv/desc.h>
-#include <hv/entry.h>           /* UREGS_SIZE, TRAP_STUB_SIZE           */
+#include <hv/entry.h>           /* UREGS_*, TRAP_STUB_SIZE, VCPU_* ...  */
+#include <public/errno.h>       /* ENOSYS                               */
+#include <public/xen.h>         /* HYPERCALL_VECTOR, NR_HYPERCALLS      */
 
 #define REGS_SIZE UREGS_SIZE    /* sizeof(struct cpu_user_regs) */
 
@@ -60,7 +66,70 @@ common_trap:
         pushl   %esp                    /* argument: struct cpu_user_regs * */
         call    trap_dispatch
         addl    $4, %esp
-        /* fall through: trap_dispatch returned, resume whoever trapped */
+        jmp     restore_all             /* trap_dispatch returned: resume   */
+                                        /* whoever trapped                  */
+
+/*
+ * hypercall_entry: `int $0x82`, a hypercall from the guest kernel.
+ *
+ * The gate has DPL 1, so only ring 1 (and ring 0, which never does) can
+ * get here: ring 3 gets #GP.  %eax is the hypercall number, %ebx %ecx
+ * %edx %esi %edi the five arguments.  This is the path guests take most,
+ * so it does only what a hypercall needs, with no generic dispatcher:
+ *
+ *   1. build the same struct cpu_user_regs as common_trap (C may read it,
+ *      and the way out, restore_all, is the same guarded exit);
+ *   2. check the number and call hypercall_fns[nr] directly.  The frame's
+ *      first five words are %ebx %ecx %edx %esi %edi - in exactly the
+ *      order C (cdecl) expects its arguments on the stack, so the frame
+ *      *is* the argument list.  A handler may change its own arguments,
+ *      so the guest's argument registers are not preserved (Xen's ABI
+ *      says the same; the guest's _hypercall5 declares them "+b" ...);
+ *   3. the exit work every return to a guest does (guest_exit_work() in
+ *      hv/traps.c), but inline for the common case: the domain is still
+ *      running and no event is pending, so there is nothing to do.
+ *
+ * Anything unusual (an ended domain, an event to deliver, a call from
+ * ring 0) leaves the fast path for the C functions that handle every case.
+ */
+        .globl  hypercall_entry
+hypercall_entry:
+        pushl   $0                      /* error_code: none                 */
+        pushl   $HYPERCALL_VECTOR       /* entry_vector                     */
+        pushl   %gs                     /* the rest of the frame, exactly   */
+        pushl   %fs                     /* as common_trap pushes it         */
+        pushl   %es
+        pushl   %ds
+        pushl   %eax                    /* the hypercall number             */
+        pushl   %ebp
+        pushl   %edi                    /* argument 5                       */
+        pushl   %esi                    /* argument 4                       */
+        pushl   %edx                    /* argument 3                       */
+        pushl   %ecx                    /* argument 2                       */
+        pushl   %ebx                    /* argument 1: %esp = the frame     */
+        movl    $__HYPERVISOR_DS, %ebx  /* C needs our %ds and %es (not %fs */
+        movl    %ebx, %ds               /* or %gs: C never uses them).  The */
+        movl    %ebx, %es               /* frame holds the arguments now    */
+        cld                             /* C expects the direction flag clear */
+        testb   $3, UREGS_cs(%esp)      /* the ring check, the only one: RPL */
+        jz      .Lhypercall_from_hv     /* 0 means the hypervisor: a bug    */
+        movl    current, %ebx           /* %ebx: C preserves it across calls */
+        incl    VCPU_nr_traps(%ebx)     /* count it, as trap_dispatch does  */
+        movl    VCPU_domain(%ebx), %ebx /* %ebx = current->domain           */
+        cmpl    $DOMAIN_STATE_RUNNING, DOMAIN_state(%ebx)
+        jne     .Lhypercall_slow        /* ended? C refuses and says why    */
+        cmpl    $NR_HYPERCALLS, %eax    /* the number is the guest's: check */
+        jae     .Lhypercall_bad_nr      /* it before it indexes the table   */
+        call    *hypercall_fns(,%eax,4) /* fn(ebx, ecx, edx, esi, edi)      */
+        movl    %eax, UREGS_eax(%esp)   /* its result, the guest's new %eax */
+.Lhypercall_exit:
+        /* guest_exit_work(), inline for the case with nothing to do: */
+        cmpl    $DOMAIN_STATE_RUNNING, DOMAIN_state(%ebx)
+        jne     .Lhypercall_exit_slow   /* it ended (or blocked): C decides */
+        movl    DOMAIN_shared_info(%ebx), %eax
+        cmpb    $0, SHINFO_upcall_pending(%eax)
+        jne     .Lhypercall_events      /* an event may be due              */
+        /* fall through: nothing pending, back to the guest */
 
 /*
  * restore_all: load the frame at %esp and iret to it.
@@ -159,6 +228,30 @@ restore_all:
 1:      hlt
         jmp     1b
         .previous
+
+/* hypercall_entry's ways off the fast path (each ends in restore_all). */
+.Lhypercall_bad_nr:
+        movl    $-ENOSYS, UREGS_eax(%esp) /* no such hypercall              */
+        jmp     .Lhypercall_exit
+.Lhypercall_events:                     /* running, an upcall pending:      */
+        pushl   %esp                    /* the frame                        */
+        call    test_all_events         /* deliver it (lab 3)               */
+        addl    $4, %esp
+        cmpl    $DOMAIN_STATE_RUNNING, DOMAIN_state(%ebx)
+        je      restore_all             /* still running: back to the guest */
+        jmp     .Lhypercall_exit_slow   /* delivering ended it              */
+.Lhypercall_slow:
+        pushl   %esp                    /* the frame                        */
+        call    do_hypercall            /* the general path (hv/hypercall.c) */
+        addl    $4, %esp
+.Lhypercall_exit_slow:
+        pushl   %esp                    /* the frame                        */
+        call    guest_exit_work         /* events, or the next domain       */
+        addl    $4, %esp
+        jmp     restore_all
+.Lhypercall_from_hv:
+        pushl   %esp                    /* the frame                        */
+        call    fatal_trap              /* panics: names the vector and eip */
 
 /*
  * return_to_guest(): load the frame at the top of the stack (filled in by

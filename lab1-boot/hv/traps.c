@@ -3,7 +3,8 @@
  * (lab 1, given).
  *
  * Policy in lab 1:
- *   - int $0x82 from the guest kernel is a hypercall;
+ *   - int $0x82 from the guest kernel is a hypercall: its gate goes
+ *     straight to hv/entry.S's hypercall_entry, not through here;
  *   - a vector with a registered handler (REGISTER_TRAP_HANDLER) goes there;
  *   - a fault in the hypervisor is either an expected one (a guest copy,
  *     listed in the exception table: resume at its fixup) or a bug (panic);
@@ -111,15 +112,15 @@ void print_trap_table(void)
                    e->origin.name, e->origin.lab);
         }
     /* What trap_dispatch() does with every vector nobody registered. */
-    printk("  vector %#04x (hypercall): do_hypercall lab 1 (built into "
-           "trap_dispatch)\n", HYPERCALL_VECTOR);
+    printk("  vector %#04x (hypercall): hypercall_entry lab 1 (its own gate, "
+           "hv/entry.S)\n", HYPERCALL_VECTOR);
     printk("  other vectors: from a guest, the weak hook do_guest_trap; from "
            "the hypervisor, the exception table or fatal_trap\n");
 }
 
 void init_idt(void)
 {
-    extern char trap_stubs_start[];
+    extern char trap_stubs_start[], hypercall_entry[];
     struct {
         uint16_t limit;
         uint32_t base;
@@ -136,8 +137,7 @@ void init_idt(void)
         set_gate(v, GATE_INTERRUPT, 0, trap_stubs_start + TRAP_STUB_SIZE * v);
     set_gate(TRAP_int3, GATE_INTERRUPT, 3, trap_stubs_start + TRAP_STUB_SIZE * TRAP_int3);
     set_gate(TRAP_overflow, GATE_INTERRUPT, 3, trap_stubs_start + TRAP_STUB_SIZE * TRAP_overflow);
-    set_gate(HYPERCALL_VECTOR, GATE_INTERRUPT, 1,
-             trap_stubs_start + TRAP_STUB_SIZE * HYPERCALL_VECTOR);
+    set_gate(HYPERCALL_VECTOR, GATE_INTERRUPT, 1, hypercall_entry); /* its own */
 
     __asm__ volatile("lidt %0" : : "m"(idtr));
     build_trap_handler_table();
@@ -221,6 +221,18 @@ void exit_segment_fault(struct cpu_user_regs *regs, unsigned int which)
     uint32_t *slot = &regs->ds + which;
     struct domain *d;
 
+    /*
+     * The hypervisor never uses %fs or %gs, and hypercall_entry does not
+     * even load them: during a hypercall they still hold the guest's
+     * selectors.  A fault in the hypervisor saves them in its own frame,
+     * and if the guest's descriptor went bad meanwhile (the very fault
+     * being fixed up, often), restoring that frame faults again.  Null
+     * serves the hypervisor just as well.
+     */
+    if (!guest_mode(regs) && (which == 2 || which == 3)) {
+        *slot = 0;
+        return;
+    }
     if (which > 3 || !guest_mode(regs))
         panic("could not reload %%%s = %#x returning to the hypervisor itself "
               "(%s, error code %#x)", which <= 3 ? seg_names[which] : "?",
@@ -272,10 +284,9 @@ void trap_dispatch(struct cpu_user_regs *regs)
     unsigned long fixup;
 
     if (guest_mode(regs))
-        current->nr_traps++; /* every entry from this guest, hypercalls too */
-    if (v == HYPERCALL_VECTOR && guest_mode(regs)) {
-        do_hypercall(regs);
-    } else if (trap_handlers[v]) {
+        current->nr_traps++; /* every entry from this guest (hypercall_entry
+                                counts the hypercalls) */
+    if (trap_handlers[v]) {
         trap_handlers[v](regs);
     } else if (v >= FIRST_IRQ_VECTOR && v < FIRST_IRQ_VECTOR + NR_IRQS) {
         /* All lines are masked until lab 5; this can only be spurious. */
@@ -291,19 +302,27 @@ void trap_dispatch(struct cpu_user_regs *regs)
         do_guest_trap(regs);
     }
 
-    /*
-     * Back to the guest - unless it ended.  Any step above may have
-     * ended it (a handler, a hypercall, an interrupt's handler), and so
-     * may delivering its events: an upcall whose frame cannot be written
-     * destroys the domain.  A domain that is no longer alive is never
-     * resumed, not even for one instruction: schedule() runs the next.
-     */
-    if (guest_mode(regs)) {
-        if (domain_alive(current->domain))
-            test_all_events(regs);
-        if (!domain_alive(current->domain))
-            schedule();
-    }
+    if (guest_mode(regs))
+        guest_exit_work(regs);
+}
+
+/*
+ * The last thing before every return to a guest (trap_dispatch, and
+ * hv/entry.S's hypercall_entry, which does the common case - running, no
+ * event pending - inline and calls this for the rest).
+ *
+ * Back to the guest - unless it ended.  Anything before may have ended it
+ * (a handler, a hypercall, an interrupt's handler), and so may delivering
+ * its events: an upcall whose frame cannot be written destroys the domain.
+ * A domain that is no longer alive is never resumed, not even for one
+ * instruction: schedule() runs the next.
+ */
+void guest_exit_work(struct cpu_user_regs *regs)
+{
+    if (domain_alive(current->domain))
+        test_all_events(regs);
+    if (!domain_alive(current->domain))
+        schedule();
 }
 
 /* The 8259 PICs: move IRQs 0-15 to vectors 0x20-0x2F (the BIOS put them

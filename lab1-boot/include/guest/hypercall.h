@@ -12,6 +12,13 @@
 #include <public/errno.h>
 #include <public/xen.h>
 
+/*
+ * The hypervisor passes the five argument registers to its C handler in
+ * place (hv/entry.S), and a handler may change its own arguments, so all
+ * five may come back changed - Xen's ABI says the same.  Every wrapper
+ * therefore lists all five as outputs ("+b" ... or "=S" for one it does
+ * not use), but loads only the ones it passes.
+ */
 static inline long _hypercall5(unsigned long nr, unsigned long a1,
                                unsigned long a2, unsigned long a3,
                                unsigned long a4, unsigned long a5)
@@ -23,12 +30,56 @@ static inline long _hypercall5(unsigned long nr, unsigned long a1,
                      : "memory");
     return ret;
 }
-#define _hypercall0(nr) _hypercall5((nr), 0, 0, 0, 0, 0)
-#define _hypercall1(nr, a) _hypercall5((nr), (unsigned long)(a), 0, 0, 0, 0)
-#define _hypercall2(nr, a, b) \
-    _hypercall5((nr), (unsigned long)(a), (unsigned long)(b), 0, 0, 0)
+
+static inline long _hypercall_3(unsigned long nr, unsigned long a1,
+                                unsigned long a2, unsigned long a3)
+{
+    long ret;
+    unsigned long x4, x5;
+    __asm__ volatile("int $0x82"
+                     : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "=S"(x4), "=D"(x5)
+                     : "0"(nr)
+                     : "memory");
+    return ret;
+}
+
+static inline long _hypercall_0(unsigned long nr)
+{
+    long ret;
+    unsigned long x1, x2, x3, x4, x5;
+    __asm__ volatile("int $0x82"
+                     : "=a"(ret), "=b"(x1), "=c"(x2), "=d"(x3), "=S"(x4), "=D"(x5)
+                     : "0"(nr)
+                     : "memory");
+    return ret;
+}
+
+static inline long _hypercall_1(unsigned long nr, unsigned long a1)
+{
+    long ret;
+    unsigned long x2, x3, x4, x5;
+    __asm__ volatile("int $0x82"
+                     : "=a"(ret), "+b"(a1), "=c"(x2), "=d"(x3), "=S"(x4), "=D"(x5)
+                     : "0"(nr)
+                     : "memory");
+    return ret;
+}
+
+static inline long _hypercall_2(unsigned long nr, unsigned long a1, unsigned long a2)
+{
+    long ret;
+    unsigned long x3, x4, x5;
+    __asm__ volatile("int $0x82"
+                     : "=a"(ret), "+b"(a1), "+c"(a2), "=d"(x3), "=S"(x4), "=D"(x5)
+                     : "0"(nr)
+                     : "memory");
+    return ret;
+}
+#define _hypercall0(nr) _hypercall_0((nr))
+#define _hypercall1(nr, a) _hypercall_1((nr), (unsigned long)(a))
+#define _hypercall2(nr, a, b) _hypercall_2((nr), (unsigned long)(a), (unsigned long)(b))
 #define _hypercall3(nr, a, b, c) \
-    _hypercall5((nr), (unsigned long)(a), (unsigned long)(b), (unsigned long)(c), 0, 0)
+    _hypercall_3((nr), (unsigned long)(a), (unsigned long)(b), (unsigned long)(c))
 
 static inline long HYPERVISOR_console_io(int cmd, int count, const char *buf)
 {

@@ -35,4 +35,16 @@
  * init_idt() points gate v at trap_stubs_start + v * TRAP_STUB_SIZE. */
 #define TRAP_STUB_SIZE 16
 
+/*
+ * What hv/entry.S's hypercall entry reads in C's structures, so that the
+ * hot path needs no call to find it.  hv/sched.h checks each against the
+ * structures with _Static_assert.
+ */
+#define VCPU_domain 0            /* struct vcpu: ->domain                  */
+#define VCPU_nr_traps 2136       /* struct vcpu: ->nr_traps                */
+#define DOMAIN_state 40          /* struct domain: ->state                 */
+#define DOMAIN_shared_info 240   /* struct domain: ->shared_info           */
+#define DOMAIN_STATE_RUNNING 3   /* enum domain_state: DOMSTATE_running    */
+#define SHINFO_upcall_pending 0  /* shared_info: vcpu_info[0].evtchn_upcall_pending */
+
 #endif /* HV_ENTRY_H */

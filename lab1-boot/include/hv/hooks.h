@@ -18,7 +18,7 @@
  *    .domain_options     REGISTER_DOMAIN_OPTION(k,fn,h)  unique key
  *    .initcall           __initcall(fn)                  all run, link order
  *    .vcpu_switch_hooks  REGISTER_VCPU_SWITCH_HOOK(fn)   all run, link order
- *    __ex_table          (asm in hv/guest_access.c)      one per instruction
+ *    __ex_table          (asm in hv/guest_access.h)      one per instruction
  *
  *    Every table is declared by lab 1 (here and in hv/hv.ld).
  *

@@ -16,6 +16,9 @@
 #include <public/xen.h>
 
 void do_hypercall(struct cpu_user_regs *regs);
+/* What hv/entry.S's hypercall_entry calls: the handler of every number,
+ * do_ni_hypercall (-ENOSYS) where no lab registered one. */
+extern hypercall_fn_t hypercall_fns[NR_HYPERCALLS];
 const char *hypercall_name(unsigned int nr);
 const struct hypercall_entry *hypercall_lookup(unsigned int nr);
 /* The `tables` option: the resolved hypercall table (hv/hypercall.c). */

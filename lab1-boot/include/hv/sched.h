@@ -117,6 +117,16 @@ struct domain {
     } grant_table[NR_GRANT_ENTRIES];
 };
 
+/* hv/entry.S's hypercall entry reads these fields by offset (hv/entry.h). */
+_Static_assert(offsetof(struct vcpu, domain) == VCPU_domain, "VCPU_domain");
+_Static_assert(offsetof(struct vcpu, nr_traps) == VCPU_nr_traps, "VCPU_nr_traps");
+_Static_assert(offsetof(struct domain, state) == DOMAIN_state, "DOMAIN_state");
+_Static_assert(offsetof(struct domain, shared_info) == DOMAIN_shared_info,
+               "DOMAIN_shared_info");
+_Static_assert(DOMSTATE_running == DOMAIN_STATE_RUNNING, "DOMAIN_STATE_RUNNING");
+_Static_assert(offsetof(struct shared_info, vcpu_info[0].evtchn_upcall_pending) ==
+                   SHINFO_upcall_pending, "SHINFO_upcall_pending");
+
 extern struct domain domains[MAX_DOMAINS];
 extern unsigned int nr_domains;
 extern struct vcpu *current; /* the vcpu whose address space is loaded */
@@ -142,6 +152,10 @@ static inline int domain_alive(const struct domain *d)
     return (unsigned int)d->state - DOMSTATE_built <=
            (unsigned int)DOMSTATE_paused - DOMSTATE_built;
 }
+_Static_assert(DOMSTATE_built + 1 == DOMSTATE_running &&
+                   DOMSTATE_running + 1 == DOMSTATE_blocked &&
+                   DOMSTATE_blocked + 1 == DOMSTATE_paused,
+               "domain_alive() relies on the living states being consecutive");
 
 /* Exercise 4 (hv/domain_build.c) and exercise 5 (hv/enter_guest.c). */
 struct elf_info;

@@ -75,6 +75,9 @@ void report_guest_fault(struct cpu_user_regs *regs);
 
 /* A fault in the hypervisor itself: registers, backtrace, end the run. */
 void fatal_trap(struct cpu_user_regs *regs) __attribute__((noreturn));
+/* Before every return to a guest: deliver its events, or run the next
+ * domain if it ended (hv/traps.c; hv/entry.S calls it too). */
+void guest_exit_work(struct cpu_user_regs *regs);
 void show_registers(const struct cpu_user_regs *regs);
 
 /*

@@ -31,19 +31,23 @@ int event_pending(struct vcpu *v);
 /* Given (hv/debug_virq.c, weak; lab 5 adds timers): can anything wake v? */
 int event_source_armed(struct vcpu *v);
 
-/* Atomic bit operations on the shared page: the guest changes it too. */
+/*
+ * Atomic bit operations on the shared page: the guest changes it too.
+ * The old bit is in the carry flag; "=@ccc" hands the flag itself to the
+ * compiler, which branches on it directly (no sbb to turn it into 0/-1).
+ */
 static inline int test_and_set_bit(unsigned int nr, volatile unsigned long *addr)
 {
     int old;
-    __asm__ volatile("lock btsl %2, %1; sbbl %0, %0"
-                     : "=r"(old), "+m"(*addr) : "Ir"(nr) : "memory");
+    __asm__ volatile("lock btsl %2, %1"
+                     : "=@ccc"(old), "+m"(*addr) : "Ir"(nr) : "memory");
     return old;
 }
 static inline int test_and_clear_bit(unsigned int nr, volatile unsigned long *addr)
 {
     int old;
-    __asm__ volatile("lock btrl %2, %1; sbbl %0, %0"
-                     : "=r"(old), "+m"(*addr) : "Ir"(nr) : "memory");
+    __asm__ volatile("lock btrl %2, %1"
+                     : "=@ccc"(old), "+m"(*addr) : "Ir"(nr) : "memory");
     return old;
 }
 static inline int test_bit(unsigned int nr, const volatile unsigned long *addr)

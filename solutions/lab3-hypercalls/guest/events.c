@@ -129,12 +129,10 @@ void do_hypervisor_callback(void)
     //@ end
 }
 
-void do_failsafe_callback(const uint32_t *frame);
-void do_failsafe_callback(const uint32_t *frame)
+void do_failsafe_callback(void);
+void do_failsafe_callback(void)
 {
-    report("failsafe.callback=1 ds=%#lx es=%#lx fs=%#lx gs=%#lx",
-           (unsigned long)frame[0] & 0xFFFF, (unsigned long)frame[1] & 0xFFFF,
-           (unsigned long)frame[2] & 0xFFFF, (unsigned long)frame[3] & 0xFFFF);
+    report("failsafe.callback=1");
     shutdown(SHUTDOWN_crash);
 }
 
@@ -185,7 +183,9 @@ long evtchn_bind_virq(unsigned int virq)
 
 long evtchn_send(evtchn_port_t port)
 {
-    evtchn_op_t op = { .cmd = EVTCHNOP_send };
+    evtchn_op_t op;   /* send reads only cmd and port: no need to clear */
+
+    op.cmd = EVTCHNOP_send;
     op.u.send.port = port;
     return evtchn_op(&op);
 }

@@ -84,7 +84,7 @@ LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
 # ---------------------------------------------------------------- sources
 # pick(file): the solution copy when the file's lab is in REF and has one.
 # SKEL_DIR=dir overrides both: a file at dir/<same path> is compiled
-# instead (tools/check-exercises puts there a solution with one exercise
+# instead (tools/check-exercises.py puts there a solution with one exercise
 # left undone, to prove each test's `exercises =` list).
 SKEL_DIR ?=
 pick = $(or $(if $(SKEL_DIR),$(wildcard $(SKEL_DIR)/$(1))),$(if $(and $(filter $(call labnum,$(1)),$(REF_LABS)),$(wildcard solutions/$(1))),solutions/$(1),$(1)))
@@ -174,11 +174,13 @@ help:
 	@echo "  make analyze          cppcheck on every hypervisor, guest and test source (tools/static-check)"
 	@echo "  make fault-sweep      failframe=N: every frame allocation of a domain build fails in turn"
 	@echo "  make check-bench      instructions per hypercall, trap and event vs tools/bench-baseline.ini"
+	@echo "  make lint             shellcheck, pyflakes3 and clang-format in check mode (tools/lint)"
+	@echo "  make check-links      every link in README.md and handouts/ resolves, here and in a release"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
 	@echo "  make deps             install missing tools (apt-get) or print the command"
-	@echo "  make dist DEST=dir    a student release: everything but solutions/ (REF=1-2: those labs solved in it)"
+	@echo "  make dist DEST=dir    a student release: everything but solutions/ (REF=1-2: those labs solved in it; LABS=1-2: only those labs)"
 	@echo "  make handin           handin-labN.zip for LAB: labs 1..N's directories and answers-labN.md"
-	@echo "  make gradescope       build/gradescope/autograder.zip for LAB (EMU, REF, HIDDEN; timeouts x2)"
+	@echo "  make gradescope       build/gradescope/autograder.zip for LAB (EMU, REF, HIDDEN, JOBS, DEADLINE=420 s; timeouts x2)"
 	@echo "  make clean            remove build/"
 	@echo "Variables:"
 	@echo "  LAB=N          which lab to build (default $(MAX_LAB), the highest present)"
@@ -190,7 +192,7 @@ help:
 	@echo "  HIDDEN=dir     extra test directory (an instructor's hidden tests: *.ini, and guests *.c, labN/*.c)"
 	@echo "  TIMEOUT_SCALE=x  multiply every test timeout (slow machines)"
 	@echo "  TOOLPREFIX=p   cross toolchain prefix (found: '$(TOOLPREFIX)')"
-	@echo "  SKEL_DIR=dir   compile dir/labN-*/F instead of F where it exists (tools/check-exercises)"
+	@echo "  SKEL_DIR=dir   compile dir/labN-*/F instead of F where it exists (tools/check-exercises.py)"
 
 deps:
 	@bash tools/deps
@@ -295,24 +297,24 @@ abi:
 	@CC='$(CC)' bash tools/abi-check $(ABI_SRCS)
 
 skeletons:
-	@$(PYTHON) tools/skeleton generate
+	@$(PYTHON) tools/skeleton.py generate
 
 check-skeletons:
-	@$(PYTHON) tools/skeleton check
+	@$(PYTHON) tools/skeleton.py check
 
 check-exercises:
-	@$(PYTHON) tools/check-exercises
+	@$(PYTHON) tools/check-exercises.py
 
 # Every catalogued wrong answer (solutions/labN-*/mutants.ini) must fail a
 # test of its lab.  MUTANTS=1 or MUTANTS=1:name narrows it.
 check-mutants:
-	@$(PYTHON) tools/check-mutants --jobs $(JOBS) $(MUTANTS)
+	@$(PYTHON) tools/check-mutants.py --jobs $(JOBS) $(MUTANTS)
 
 # Instructions per paravirtual operation (lab 3's bench guest, REF=all) on
 # both emulators, against tools/bench-baseline.ini: a path >10 % longer fails.
 check-bench:
 	@$(MAKE) --no-print-directory build LAB=3 REF=all
-	@$(PYTHON) tools/check-bench --build build/lab3-refall
+	@$(PYTHON) tools/check-bench.py --build build/lab3-refall
 
 # The hypercall fuzzer guest (tools/fuzz): CALLS seeded random hypercalls
 # on one emulator (QEMU unless EMU=bochs), the reference solutions unless
@@ -336,14 +338,30 @@ fault-sweep:
 	  --timeout-scale $(TIMEOUT_SCALE)
 
 dist:
-	@bash tools/dist $(if $(REF),--ref $(REF)) $(DEST)
+	@LABS=$(LABS) bash tools/dist $(if $(REF),--ref $(REF)) $(DEST)
 
 handin:
-	@$(PYTHON) tools/handin --lab $(LAB)
+	@$(PYTHON) tools/handin.py --lab $(LAB)
 
 gradescope:
 	$(PYTHON) grader/gradescope.py --lab $(LAB) --emu $(EMU) $(if $(REF),--ref $(REF)) \
-	  $(if $(HIDDEN),--hidden $(HIDDEN)) --timeout-scale $(if $(filter 1,$(TIMEOUT_SCALE)),2,$(TIMEOUT_SCALE))
+	  $(if $(HIDDEN),--hidden $(HIDDEN)) --timeout-scale $(if $(filter 1,$(TIMEOUT_SCALE)),2,$(TIMEOUT_SCALE)) \
+	  $(if $(filter command line environment,$(origin JOBS)),--jobs $(JOBS)) $(if $(DEADLINE),--deadline $(DEADLINE))
 
 clean:
 	rm -rf build .gdbinit
+
+# ---------------------------------------------------------------- lint and links
+# (tools/lint, tools/check-links.py; both are steps of make test)
+.PHONY: lint check-links
+lint:
+	@bash tools/lint
+
+check-links:
+	@$(PYTHON) tools/check-links.py $(if $(wildcard solutions),--release)
+
+# The README's two commands on a minimal Debian 12 root (debootstrap):
+# run before each release, as root; not part of make test.
+.PHONY: test-fresh
+test-fresh:
+	@bash tools/test-fresh

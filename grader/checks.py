@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
+import tags
 from emulators import GRUB_FAILED
 
 END_RE = re.compile(r"^end status=(-?\d+)\s*$", re.M)
@@ -164,8 +165,18 @@ def unfinished(console: str, result: str) -> List[str]:
     return [line for _, line in seen]
 
 
-def verdict(test, console: str, result: str, outcome, emulator: str) -> Verdict:
-    """What this run means; see the module comment."""
+FORGED = "result line not produced by a test guest"
+
+
+def verdict(test, console: str, result: str, outcome, emulator: str,
+            nonces: Optional[List[str]] = None) -> Verdict:
+    """What this run means; see the module comment.  With nonces, guest
+    lines must carry this run's tags (tags.py); they are checked and
+    stripped before any pattern is matched."""
+    tagged = None
+    if nonces is not None:
+        tagged = tags.verify(result, nonces)
+        result, console = tagged.text, tags.display(console, nonces)
     v = Verdict("OK")
     v.todos = unfinished(console, result)
     pm = PANIC_RE.search(result) or PANIC_RE.search(console)
@@ -181,7 +192,12 @@ def verdict(test, console: str, result: str, outcome, emulator: str) -> Verdict:
     if v.end_status is None:
         if outcome.stop == "timeout":
             v.kind = "TIMEOUT"
-            if not printed:
+            if outcome.detail == "silent":
+                v.reason = ("no `end status=` line; stopped after %.0f s with no output for "
+                            "%.0f s: hung%s" % (outcome.seconds, outcome.seconds
+                                                 - (outcome.last_output or 0),
+                                                 "" if printed else ", it never printed anything"))
+            elif not printed:
                 v.reason = "no `end status=` line within %.0f s; it never printed anything" \
                            % outcome.seconds
             elif outcome.last_output is not None and outcome.seconds - outcome.last_output < 1.0:
@@ -209,6 +225,10 @@ def verdict(test, console: str, result: str, outcome, emulator: str) -> Verdict:
             v.end_status, test.exit, " (3 = panic)" if v.end_status == 3 else "")
         v.expected = "end status=%d" % test.exit
         return v
+    if tagged and tagged.forged:
+        v.kind, v.reason = "FAIL", "%s: %s" % (FORGED, tagged.forged)
+        v.expected = "every guest line tagged by a guest of this run (grader/tags.py)"
+        return v
     values = {"memory": str(test.memory)}
     for channel, pats, text in (("result", test.results, result),
                                 ("console", test.console, console)):
@@ -231,6 +251,9 @@ def verdict(test, console: str, result: str, outcome, emulator: str) -> Verdict:
                 v.reason = "rejected pattern found on the %s channel: %s" % (channel, line.strip())
                 v.expected = "(must not match) " + pat
                 return v
+    if tagged and tagged.order:
+        v.kind, v.reason = "FAIL", "%s in this order: %s" % (FORGED, tagged.order)
+        return v
     return v
 
 

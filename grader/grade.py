@@ -5,7 +5,7 @@ grader/grade.py - grade one build against the tests of labs 1..N.
     python3 grader/grade.py --lab N --build BUILDDIR [--emu qemu|bochs|both]
         [--tests PATTERN] [--jobs J] [--hidden DIR] [--timeout-scale X]
         [--out build/grade] [--make-args "LAB=1 REF=all"] [--expect skeleton]
-        [--only-lab N] [--max-output BYTES]
+        [--only-lab N] [--max-output BYTES] [--deadline S] [--run-as USER]
 
 Each (test, emulator) pair is one run: one emulator started once, in its
 own process group, watched until it ends or is stopped (process.py),
@@ -15,7 +15,9 @@ one boot per emulator and are each judged on its output.  Runs go in
 parallel on a thread pool.  The output directory is emptied of an earlier
 grade's logs and results first, so every log in it describes this build.
 The report (report.py) ends with `N passed, N failed`; the exit status is
-0 only when nothing failed.  grader/README.md has the rest.
+0 only when nothing failed.  results.json is rewritten after every run
+(partial results), and --deadline bounds the whole grade.
+grader/README.md has the rest.
 """
 
 import argparse
@@ -29,6 +31,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import checks   # noqa: E402
+import emulators  # noqa: E402
 import process  # noqa: E402
 import report   # noqa: E402
 import runtest  # noqa: E402
@@ -56,6 +60,11 @@ def parse_args(argv=None):
                     help="only this lab's tests (e.g. a skeleton check of lab N)")
     ap.add_argument("--max-output", type=int, default=process.DEFAULT_MAX_OUTPUT,
                     help="bytes per channel before a run is stopped as a FLOOD")
+    ap.add_argument("--deadline", type=float, default=0,
+                    help="seconds for the whole grade (0: none); runs not finished by then "
+                         "are reported as not run")
+    ap.add_argument("--run-as", default=None,
+                    help="(as root) start the emulators as this unprivileged user")
     ap.add_argument("--root", default=ROOT, help=argparse.SUPPRESS)  # tree holding lab*/
     ap.add_argument("--tests-file", action="append", default=[], help=argparse.SUPPRESS)
     return ap.parse_args(argv)
@@ -66,6 +75,13 @@ def select(tests, pattern):
         return tests
     return [t for t in tests if fnmatch.fnmatchcase(t.id, pattern)
             or fnmatch.fnmatchcase(t.name, pattern)]
+
+
+def not_run(test, emu: str, deadline: float, seconds: float = 0.0, log: str = ""):
+    """The record of a run the overall --deadline left out or cut off."""
+    v = checks.Verdict("NOTRUN", "not run: the grade's overall deadline of %.0f s passed "
+                       "first" % deadline)
+    return runtest.RunRecord(test, emu, v, seconds, log)
 
 
 def fresh_out(out: str) -> int:
@@ -121,6 +137,9 @@ def main(argv=None) -> int:
     fresh_out(a.out)
     wanted = ["qemu", "bochs"] if a.emu == "both" else [a.emu]
     expect_skel = a.expect == "skeleton"
+    if a.run_as:
+        process.RUN_AS = a.run_as
+        emulators.GRUB_CACHE = os.path.abspath(os.path.join(a.out, "grub-cache"))
 
     results, jobs = [], []
     for t in tests:
@@ -129,6 +148,7 @@ def main(argv=None) -> int:
         for emu in wanted:
             if emu in t.emulators:
                 jobs.append((tr, emu))
+                tr.wanted += 1
             else:
                 tr.skipped.append("not run on %s: %s" % (emu, t.emulators_reason))
         # A test none of whose emulators is wanted has no runs: it is listed
@@ -146,23 +166,41 @@ def main(argv=None) -> int:
     def on_term(signum, frame):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, on_term)
+    results_path = os.path.join(a.out, "results.json")
     # One boot per distinct machine: tests with identical guests and options
     # share a run and are each judged on its output (runtest.boot_key).
     by_test = {id(tr.test): tr for tr, _ in jobs}
     boots = runtest.group_runs([(tr.test, emu) for tr, emu in jobs])
     pool = cf.ThreadPoolExecutor(max_workers=max(1, a.jobs))
+    late = False
     try:
         futs = {pool.submit(runtest.run_shared, ts, emu, a.build, a.out, a.timeout_scale,
                             a.max_output): emu for ts, emu in boots}
+        futs_tests = {f: ts for f, (ts, _) in zip(futs, boots)}   # the tests of each boot
         pending = set(futs)
         while pending:
             done, pending = cf.wait(pending, timeout=0.2, return_when=cf.FIRST_COMPLETED)
             for f in done:
                 emu = futs[f]
                 for rec in f.result():
+                    if late:   # stopped by the overall deadline, not by its own
+                        rec = not_run(rec.test, emu, a.deadline, rec.seconds, rec.log)
                     by_test[id(rec.test)].runs[emu] = rec
                     print(report.run_line(rec, expect_skel))
                 sys.stdout.flush()
+            if done:       # partial results: whatever happens next, these stand
+                report.results_json(results, make_args, time.monotonic() - t0, results_path,
+                                    expect_skel, partial=True)
+            if a.deadline and not late and time.monotonic() - t0 > a.deadline:
+                late = True
+                for f in pending:
+                    if f.cancel():
+                        emu = futs[f]
+                        for t in futs_tests[f]:
+                            by_test[id(t)].runs[emu] = not_run(t, emu, a.deadline)
+                            print(report.run_line(by_test[id(t)].runs[emu], expect_skel))
+                pending = {f for f in pending if not f.cancelled()}
+                process.kill_all()
     except KeyboardInterrupt:
         for f in futs:
             f.cancel()
@@ -177,8 +215,7 @@ def main(argv=None) -> int:
     pool.shutdown(wait=True)
 
     elapsed = time.monotonic() - t0
-    report.results_json(results, make_args, elapsed, os.path.join(a.out, "results.json"),
-                        expect_skel)
+    report.results_json(results, make_args, elapsed, results_path, expect_skel)
     report.junit_xml(results, make_args, os.path.join(a.out, "junit.xml"))
     print("(logs, results.json and junit.xml are in %s)" % report.nice_path(a.out))
     nfailed = report.summary(results, make_args, elapsed, sys.stdout, expect_skel)

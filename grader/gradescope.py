@@ -10,7 +10,8 @@ The zip holds what Gradescope needs at its top level:
   run_autograder    runs tree/grader/autograde.py (see there)
   autograder.json   which lab to grade and how
   tree/             the pristine course tree (without build/ and .git; without
-                    solutions/ unless --ref needs them), and hidden/ if given
+                    solutions/ except the labs --ref takes from it)
+  hidden/           the hidden tests, if given (outside tree/: root-only)
 Choose "Ubuntu 22.04" (or a Debian-based image) in Gradescope's settings.
 """
 
@@ -31,14 +32,37 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGES = ("gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-x86 bochs bochs-sdl "
             "bochsbios vgabios grub-pc-bin grub-common xorriso mtools python3 make")
 
-SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once when it builds the autograder image.
-set -eux
+SETUP_SH = r"""#!/usr/bin/env bash
+# Gradescope runs this once when it builds the autograder image (Ubuntu
+# 22.04 or Debian).  Each tool is checked after installing it, with the
+# same tests as `make doctor` (tree/tools/tool-checks.sh and the QEMU floor
+# in tree/tools/doctor); the first one missing fails set-up with one line.
+set -eu
 export DEBIAN_FRONTEND=noninteractive
+cd "$(dirname "$0")"
 apt-get update
 apt-get install -y --no-install-recommends %s
-# Student code is built and graded as this unprivileged user.
+fail() { echo "setup.sh: FAILED: $*" >&2; exit 1; }
+. tree/tools/tool-checks.sh
+have_python || fail "python3 >= 3.7 is needed (found: $(python3 --version 2>&1))"
+command -v i686-linux-gnu-gcc >/dev/null || fail "i686-linux-gnu-gcc missing after installing gcc-i686-linux-gnu"
+command -v qemu-system-i386 >/dev/null || fail "qemu-system-i386 missing after installing qemu-system-x86"
+floor=$(sed -n 's/^QEMU_FLOOR=//p' tree/tools/doctor)
+qv=$(qemu-system-i386 --version | head -1 | grep -o '[0-9][0-9.]*' | head -1)
+[ "$(printf '%%s\n%%s\n' "$floor" "$qv" | sort -V | head -1)" = "$floor" ] ||
+    fail "QEMU $qv is older than $floor, the oldest the grader supports"
+qemu-system-i386 -device help 2>/dev/null | grep -q isa-debug-exit ||
+    fail "QEMU $qv has no isa-debug-exit device"
+command -v bochs >/dev/null || fail "bochs missing after installing bochs"
+have_bochs_sdl || fail "Bochs has no SDL2 display plugin (libbx_sdl2*.so): install bochs-sdl"
+[ -f /usr/share/bochs/BIOS-bochs-latest ] || fail "Bochs BIOS missing: install bochsbios"
+[ -f /usr/lib/grub/i386-pc/multiboot.mod ] || fail "GRUB's i386-pc modules missing: install grub-pc-bin"
+for t in grub-mkrescue xorriso mformat make; do
+    command -v $t >/dev/null || fail "$t missing after installing its package"
+done
+# Student code is built and run as this unprivileged user.
 id student >/dev/null 2>&1 || useradd --create-home --shell /bin/bash student
+echo "setup.sh: every tool checked: QEMU $qv (floor $floor), Bochs with SDL2, GRUB, $(python3 --version)"
 """ % PACKAGES
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -58,6 +82,13 @@ def main() -> int:
     ap.add_argument("--hidden", default=None, help="directory of hidden *.ini tests")
     ap.add_argument("--timeout-scale", type=float, default=2.0,
                     help="Gradescope's machines are slower than yours (default 2)")
+    ap.add_argument("--deadline", type=float, default=420,
+                    help="seconds for one submission, build included (Gradescope's limit "
+                         "is 10 minutes by default); tests not run by then are reported")
+    ap.add_argument("--jobs", type=int, default=None,
+                    help="emulator runs at a time (default: the container's CPU count)")
+    ap.add_argument("--tests", default=None,
+                    help="only tests matching this pattern (tools/test-batch uses it)")
     ap.add_argument("--out", default=os.path.join("build", "gradescope", "autograder.zip"))
     a = ap.parse_args()
     import spec
@@ -68,12 +99,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         stage = os.path.join(tmp, "stage")
         os.makedirs(stage)
-        submission.copy_pristine(ROOT, os.path.join(stage, "tree"), with_solutions=bool(a.ref))
-        if a.hidden:
-            shutil.copytree(a.hidden, os.path.join(stage, "tree", "hidden"))
+        submission.copy_pristine(ROOT, os.path.join(stage, "tree"), a.ref)
+        if a.hidden:   # next to the tree, not in it: autograde.py keeps it root-only
+            shutil.copytree(a.hidden, os.path.join(stage, "hidden"))
         files = {"setup.sh": SETUP_SH, "run_autograder": RUN_AUTOGRADER,
                  "autograder.json": json.dumps({"lab": lab, "ref": a.ref, "emu": a.emu,
-                                                "timeout_scale": a.timeout_scale}, indent=2)}
+                                                "timeout_scale": a.timeout_scale,
+                                                "deadline": a.deadline, "jobs": a.jobs,
+                                                "tests": a.tests or None},
+                                               indent=2)}
         for name, text in files.items():
             with open(os.path.join(stage, name), "w") as f:
                 f.write(text)

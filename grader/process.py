@@ -9,6 +9,7 @@ it on Ctrl-C, SIGTERM and at exit), so no emulator ever outlives the grader.
 watch() waits on the run, looking at it at least every POLL seconds, and
 stops it when:
   - its deadline passes                        -> stop="timeout"
+  - nothing was printed for `idle` seconds      -> stop="timeout", detail="silent"
   - COM1 or COM2 output passes the cap         -> stop="flood"
   - Bochs logs a triple fault or a panic       -> stop="triple" / "panic"
 otherwise the emulator exits by itself           -> stop="exit"
@@ -17,6 +18,7 @@ otherwise the emulator exits by itself           -> stop="exit"
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ DEFAULT_MAX_OUTPUT = 1 << 20  # bytes per channel (1 MiB)
 MAX_BOCHS_LOG = 64 << 20      # Bochs' own log: a runaway logger is a flood too
 
 LIVE = {}                     # pid -> Popen, every process group still running
+RUN_AS = None                 # grade.py --run-as: start emulators as this user (we are root)
 _LIVE_LOCK = threading.Lock()
 _STOPPING = False             # set by kill_all(): no new emulator may start
 
@@ -47,6 +50,24 @@ class RunOutcome:
     detail: str = ""              # e.g. which channel flooded, the Bochs panic line
 
 
+def as_user(user) -> dict:
+    """Popen arguments that run the child as `user` (None: as ourselves).
+    The emulators run the student's code, so the grader (root) starts them
+    as the unprivileged build user, like the build itself."""
+    if not user:
+        return {}
+    import pwd
+    pw = pwd.getpwnam(user)
+    if sys.version_info >= (3, 9):
+        return {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
+
+    def demote():
+        os.setgid(pw.pw_gid)
+        os.setgroups([])
+        os.setuid(pw.pw_uid)
+    return {"preexec_fn": demote}
+
+
 def start(launch: Launch, stdin=subprocess.DEVNULL, stdout=None, stderr=None) -> subprocess.Popen:
     """Start the emulator in a new process group and register it."""
     env = dict(os.environ)
@@ -61,7 +82,8 @@ def start(launch: Launch, stdin=subprocess.DEVNULL, stdout=None, stderr=None) ->
             if _STOPPING:
                 raise Stopped("interrupted: not starting %s" % launch.argv[0])
             p = subprocess.Popen(launch.argv, cwd=launch.cwd, env=env, stdin=stdin,
-                                 stdout=out, stderr=err, start_new_session=True)
+                                 stdout=out, stderr=err, start_new_session=True,
+                                 **as_user(RUN_AS))
             LIVE[p.pid] = p
     finally:
         if stdout is None:
@@ -141,8 +163,9 @@ class _LogScanner:
 
 
 def watch(p: subprocess.Popen, launch: Launch, timeout: Optional[float],
-          max_output: int = DEFAULT_MAX_OUTPUT) -> RunOutcome:
-    """Wait for the run to end or stop it (see the module comment)."""
+          max_output: int = DEFAULT_MAX_OUTPUT, idle: Optional[float] = None) -> RunOutcome:
+    """Wait for the run to end or stop it (see the module comment).  idle:
+    stop early when neither channel has grown for that many seconds."""
     t0 = time.monotonic()
     scanner = _LogScanner(launch.bochs_log)
     seen = 0
@@ -177,6 +200,9 @@ def watch(p: subprocess.Popen, launch: Launch, timeout: Optional[float],
                 break
             if timeout is not None and now > timeout:
                 stop = "timeout"
+                break
+            if idle is not None and now - (last if last is not None else 0.0) > idle:
+                stop, detail = "timeout", "silent"
                 break
             try:
                 p.wait(timeout=POLL)   # returns at once when the emulator exits

@@ -16,7 +16,7 @@ import os
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 CONSOLE_TAIL = 15   # console lines shown for a failure
 
@@ -29,7 +29,7 @@ def _use_colour(stream) -> bool:
 
 
 COLOURS = {"OK": "32", "FAIL": "31", "TIMEOUT": "33", "CRASH": "35", "FLOOD": "35",
-           "ERROR": "31", "SKIP": "36", "bold": "1", "dim": "2", "todo": "1;33"}
+           "ERROR": "31", "NOTRUN": "33", "SKIP": "36", "bold": "1", "dim": "2", "todo": "1;33"}
 
 
 def paint(text: str, what: str, stream=sys.stdout) -> str:
@@ -46,6 +46,7 @@ class TestResult:
     runs: Dict[str, object] = field(default_factory=dict)   # emulator -> RunRecord
     skipped: List[str] = field(default_factory=list)        # emulators not run, why
     expect_skeleton: bool = False
+    wanted: int = 0                                # runs planned (0: unknown)
 
     def run_passed(self, rec) -> bool:
         """Did one run do what this grade expects of it?"""
@@ -56,7 +57,7 @@ class TestResult:
 
     @property
     def complete(self) -> bool:
-        return bool(self.runs)
+        return bool(self.runs) and len(self.runs) >= self.wanted
 
     @property
     def passed(self) -> bool:
@@ -128,6 +129,8 @@ def failure_text(tr: TestResult, rec, make_args: str, stream=None) -> List[str]:
         out.append(p(head, v.kind) + ": " + v.reason)
     if t.description:
         out.append("  test: " + t.description)
+    if v.kind == "NOTRUN":
+        return out
     if v.expected:
         out.append("  expected: " + v.expected)
     if v.nearest:
@@ -147,7 +150,8 @@ def failure_text(tr: TestResult, rec, make_args: str, stream=None) -> List[str]:
             out.append("    | " + line[:200])
     else:
         out.append("  the console (COM1) is empty")
-    out.append("  full log: %s" % nice_path(rec.log))
+    if rec.log:
+        out.append("  full log: %s" % nice_path(rec.log))
     args = make_args.strip()
     emu_target = "bochs" if rec.emulator == "bochs" else "qemu"
     hidden = " HIDDEN=%s" % os.path.dirname(t.source) if t.hidden else ""
@@ -208,19 +212,40 @@ def summary(results: List[TestResult], make_args: str, elapsed: float, stream=sy
         w("  total: %s/%s points%s\n" % (_num(total), _num(maxtotal), (
             " (%s points not run on this emulator: see `skipped` above; EMU=both runs them)"
             % _num(notrun_total)) if notrun_total else ""))
+    notrun = not_run_count(results)
+    if notrun:
+        w("%d test%s not run: the grade's overall deadline passed first\n"
+          % (notrun, "" if notrun == 1 else "s"))
     w("grade wall time: %.1f s\n" % elapsed)
     npass = sum(tr.passed for tr in results if tr.complete)
     w("%d passed, %d failed\n" % (npass, len(failed)))
     return len(failed)
 
 
+def not_run_count(results: List[TestResult]) -> int:
+    """Tests the overall deadline left out or cut off (grade.py --deadline)."""
+    return sum(1 for tr in results
+               if any(r.verdict.kind == "NOTRUN" for r in tr.runs.values()))
+
+
 # --- results.json (Gradescope) -----------------------------------------------------
 
 def results_json(results: List[TestResult], make_args: str, elapsed: float, path: str,
-                 expect_skeleton: bool = False, note: str = "") -> dict:
+                 expect_skeleton: bool = False, note: str = "", partial: bool = False) -> dict:
+    """Gradescope's results.json.  partial: written while the grade runs
+    (after each run), so a grade that is killed still leaves one; tests
+    not finished yet score 0 and say so."""
     tests = []
     for tr in results:
         if not tr.complete:
+            if partial and tr.wanted:
+                t = tr.test
+                tests.append({"name": t.id, "score": 0, "max_score": t.points,
+                              "status": "failed",
+                              "output": "not run: the grade stopped before this test finished",
+                              "visibility": "after_published" if t.hidden else "visible",
+                              "extra_data": {"lab": t.lab, "test": t.name, "hidden": t.hidden,
+                                             "runs": {}, "seconds": {}, "todos": []}})
             continue
         t = tr.test
         lines = ["%s: %s%s" % (emu, rec.verdict.kind,
@@ -260,10 +285,16 @@ def results_json(results: List[TestResult], make_args: str, elapsed: float, path
     }
     if expect_skeleton:
         doc["output"] += " (expect skeleton mode: scores are 0 by design)"
+    if not_run_count(results):
+        doc["output"] += "; %d not run: the grade's overall deadline passed first" \
+            % not_run_count(results)
+    if partial:
+        doc["output"] += " so far (the grade has not finished)"
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w") as f:
+    with open(path + ".tmp", "w") as f:     # atomic: a reader never sees half a file
         json.dump(doc, f, indent=2)
         f.write("\n")
+    os.replace(path + ".tmp", path)
     return doc
 
 

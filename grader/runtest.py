@@ -14,7 +14,7 @@ memory and timeout are identical (boot_key) would boot the very same
 machine and see the very same output, so run_shared() boots it once and
 judges each of them on that output.  Each keeps its own verdict and log
 (the log names the tests it shared the boot with).  grade.py and
-tools/check-exercises group their runs with group_runs().
+tools/check-exercises.py group their runs with group_runs().
 """
 
 import os
@@ -25,6 +25,7 @@ from typing import Optional
 import checks
 import emulators
 import process
+import tags
 
 TAIL_BYTES = 256 << 10   # how much of the emulator's stdout/stderr/log goes into our log
 
@@ -90,7 +91,13 @@ def run_shared(tests, emulator: str, build: str, outdir: str, timeout_scale: flo
     base = "lab%d-%s-%s" % (lead.lab, lead.name, emulator)
     workdir = os.path.abspath(os.path.join(outdir, "work", base))
     timeout = emulators.timeout_for(emulator, lead.timeout * timeout_scale)
+    # A run that prints nothing for the test's own (unscaled) budget is
+    # hung: TIMEOUT_SCALE is for slow machines, not for silence.
+    idle = min(timeout, emulators.timeout_for(emulator, lead.timeout))
     t0 = time.monotonic()
+    # A fresh nonce per module and boot: the guests fold it into every
+    # result line, so no line copied from another run verifies (tags.py).
+    nonces = tags.new_nonces(len(lead.modules)) if lead.guest_tags else None
 
     def records(launch, outcome, judge, console="", result="", seconds=None):
         recs = []
@@ -98,39 +105,47 @@ def run_shared(tests, emulator: str, build: str, outdir: str, timeout_scale: flo
             v = judge(t)
             log = log_path(t, emulator, outdir)
             shared = [o.id for o in tests if o is not t]
-            write_log(log, t, emulator, launch, outcome, v, console, result, timeout, shared)
+            # The log keeps the raw channels (tags, nonces); people read them without.
+            write_log(log, t, emulator, launch, outcome, v, console, result, timeout, shared,
+                      nonces)
             recs.append(RunRecord(t, emulator, v,
                                   seconds if seconds is not None else time.monotonic() - t0,
-                                  log, console, result,
+                                  log, tags.display(console, nonces),
+                                  tags.display(result, nonces),
                                   launch.command_line() if launch and outcome else ""))
         return recs
 
     try:
         launch = emulators.launch(emulator, build, lead.modules, lead.hv_args, lead.memory,
-                                  workdir, kernel=lead.kernel)
+                                  workdir, kernel=lead.kernel, nonces=nonces)
     except (emulators.SetupError, OSError) as e:
         v = checks.Verdict("ERROR", "could not start the run: %s" % e)
         return records(None, None, lambda t: v)
     for f in (launch.console, launch.result):
         if f and os.path.exists(f):
             os.unlink(f)
+    if process.RUN_AS:     # the emulator, run as the build user, writes here
+        import pwd
+        pw = pwd.getpwnam(process.RUN_AS)
+        os.chown(workdir, pw.pw_uid, pw.pw_gid)
     try:
         p = process.start(launch)
     except OSError as e:
         v = checks.Verdict("ERROR", "could not start %s: %s" % (launch.argv[0], e))
         return records(launch, None, lambda t: v)
-    outcome = process.watch(p, launch, timeout, max_output)
+    outcome = process.watch(p, launch, timeout, max_output, idle)
     if outcome.stop == "exit":
         outcome.detail = emulators.exit_detail(launch)
     # Read at most the cap (+ a little): a flood stops at the cap anyway.
     console = read_text(launch.console, max_output + 65536)
     result = read_text(launch.result, max_output + 65536)
     return records(launch, outcome,
-                   lambda t: checks.verdict(t, console, result, outcome, emulator),
+                   lambda t: checks.verdict(t, console, result, outcome, emulator, nonces),
                    console, result, outcome.seconds)
 
 
-def write_log(path, test, emulator, launch, outcome, v, console, result, timeout, shared=()):
+def write_log(path, test, emulator, launch, outcome, v, console, result, timeout, shared=(),
+              nonces=None):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
         w = f.write
@@ -145,6 +160,9 @@ def write_log(path, test, emulator, launch, outcome, v, console, result, timeout
             w("\n== emulator settings\n")
             for s in launch.settings:
                 w("%s\n" % s)
+            if nonces:
+                w("nonces (one per module; guest lines end in \" @SEQ:TAG\", grader/tags.py): "
+                  "%s\n" % " ".join(nonces))
         if outcome:
             w("\n== how it ended\nstop=%s exit_status=%s seconds=%.2f first_output=%s "
               "last_output=%s detail=%s\n" % (

@@ -21,9 +21,9 @@ EMULATORS = ("qemu", "bochs")
 KNOWN_KEYS = {"description", "points", "exercises", "modules", "hv_args", "memory",
               "timeout", "results", "console", "reject", "exit", "emulators",
               "emulators_reason", "demo", "lab",
-              # grader extension, used by grader/selftest: boot this file
-              # from $BUILD instead of hv.elf
-              "kernel"}
+              # grader extensions, used by grader/selftest: boot this file
+              # from $BUILD instead of hv.elf; its lines carry no guest tags
+              "kernel", "guest_tags"}
 
 
 class SpecError(Exception):
@@ -50,6 +50,7 @@ class Test:
     emulators_reason: str = ""
     demo: bool = False
     kernel: str = "hv.elf"
+    guest_tags: bool = True           # guest lines must carry this run's tags (tags.py)
     hidden: bool = False
 
     @property
@@ -127,6 +128,10 @@ def parse_test(section: configparser.SectionProxy, lab: Optional[int], source: s
         fail("demo = %r: use yes or no" % demo)
     t.demo = demo in ("yes", "true", "1")
     t.kernel = section.get("kernel", "hv.elf").strip()
+    tagged = section.get("guest_tags", "yes").strip().lower()
+    if tagged not in ("yes", "no"):
+        fail("guest_tags = %r: use yes or no" % tagged)
+    t.guest_tags = tagged == "yes"
     for p in t.results + t.console + t.reject:
         try:
             # Placeholders are filled in later; check the rest compiles.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tools/tool-checks.sh - checks shared by tools/deps and tools/doctor
 # (sourced, not run): one definition of "this tool is usable", so the
 # installer and the doctor never disagree.
@@ -13,4 +14,36 @@ have_bochs_sdl() {
 have_python() {
     command -v python3 >/dev/null &&
         python3 -c 'import sys; sys.exit(sys.version_info < (3, 7))' 2>/dev/null
+}
+
+# grub_mkrescue: print the grub-mkrescue command that makes i386-pc (BIOS)
+# images, exit 1 when there is none.  GRUB_MKRESCUE= names one; otherwise
+# Debian's grub-mkrescue when its i386-pc modules (grub-pc-bin) are
+# installed, then Homebrew's i686-elf-grub-mkrescue (brew install
+# i686-elf-grub) and i386-elf-grub-mkrescue.  grader/emulators.py's
+# grub_mkrescue() tries the same names in the same order (tools/test-platforms
+# checks that both agree).
+grub_mkrescue() {
+    local c
+    if [ -n "${GRUB_MKRESCUE:-}" ]; then
+        command -v "$GRUB_MKRESCUE" >/dev/null 2>&1 && echo "$GRUB_MKRESCUE"
+        return
+    fi
+    if command -v grub-mkrescue >/dev/null 2>&1 && [ -d /usr/lib/grub/i386-pc ]; then
+        echo grub-mkrescue
+        return 0
+    fi
+    for c in i686-elf-grub-mkrescue i386-elf-grub-mkrescue; do
+        if command -v "$c" >/dev/null 2>&1; then
+            echo "$c"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# is_macos: true on macOS (where tools/deps prints a brew command instead
+# of running apt-get)
+is_macos() {
+    [ "$(uname -s 2>/dev/null)" = Darwin ]
 }

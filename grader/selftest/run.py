@@ -19,6 +19,7 @@ any failure.  `make test` runs it.
 """
 
 import argparse
+import glob
 import json
 import os
 import re
@@ -122,6 +123,54 @@ def unit_checks():
     todos = checks.unfinished("", "todo: LAB 2 exercise 3 (bounce) is not done: f.c g()\n")
     check(todos == ["LAB 2 exercise 3 (bounce) is not done: f.c g()"], "todo lines found",
           str(todos))
+    tag_checks()
+
+
+def tag_checks():
+    """Result lines only a guest of this run could write (tags.py): a
+    hypervisor replaying a previous run's lines, tagged or not, fails."""
+    print("guest tags: a replayed run fails (no emulator)")
+    import tags
+    old, new = ["0123456789abcdef", "fedcba9876543210"], ["1111111111111111", "2222222222222222"]
+
+    def run(nonces, lines):   # [(domid, module, text)] as the guests of `nonces` tag them
+        seq, out = {}, ["module 0 file=hello.elf args=\"-- nonce=%s\" bytes=1" % nonces[0]]
+        for dom, mod, text in lines:
+            seq[mod] = seq.get(mod, 0) + 1
+            out.append("d%d: %s @%d:%s" % (dom, text, seq[mod],
+                                           tags.tag(nonces[mod], dom, seq[mod], text)))
+        return "\n".join(out + ["d0: end poweroff", "end status=0", ""])
+    lines = [(0, 0, "cs.rpl=1"), (1, 1, "cs.rpl=1"), (0, 0, "cmdline=-- nonce=%s" % new[0])]
+    good = tags.verify(run(new, lines), new)
+    check(not good.forged and not good.order and good.guest_lines == 3
+          and "d0: cmdline=\n" in good.text and 'args=""' in good.text,
+          "this run's tagged lines verify; tags and nonces are stripped", good.text)
+    replay = tags.verify(run(old, lines), new)
+    check(bool(replay.forged), "a previous run's lines, replayed verbatim, are rejected",
+          str(replay.forged))
+    bare = tags.verify(tags.strip_tags(run(old, lines)), new)
+    check(bool(bare.forged) and "no guest tag" in bare.forged,
+          "the same lines without tags are rejected", str(bare.forged))
+    swapped = tags.verify(run(new, lines).replace("d0: cs.rpl=1", "d1: cs.rpl=1"), new)
+    check(bool(swapped.forged), "a line moved to another domain is rejected", str(swapped.forged))
+    text = run(new, [(0, 0, "a=1"), (0, 0, "b=2")]).split("\n")
+    text[1], text[2] = text[2], text[1]
+    moved = tags.verify("\n".join(text), new)
+    check(bool(moved.order), "lines out of order are rejected", str(moved.order))
+    hv = tags.verify("d0: fault vector=13 error=0x0 eip=0x1 ring=1\nd0: end destroyed\n", new)
+    check(not hv.forged and hv.guest_lines == 0, "the hypervisor's own dN: lines need no tag")
+    # Every `dN:` line the hypervisor writes itself must be known to
+    # tags.HV_LINES, or a correct run would be rejected as forged.
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    missing = []
+    for src in glob.glob(os.path.join(root, "lab*", "hv", "*.c")) + \
+            glob.glob(os.path.join(root, "solutions", "lab*", "hv", "*.c")):
+        with open(src, errors="replace") as f:
+            for fmt in re.findall(r'result\("d%u: ([^"%]*)', f.read()):
+                if fmt and not tags.HV_LINES.match("d0: " + fmt):
+                    missing.append("%s: d%%u: %s" % (os.path.relpath(src, root), fmt))
+    check(not missing, "every `dN:` result line of the hypervisor's sources is in "
+          "tags.HV_LINES", "; ".join(missing))
 
 
 def _number(x) -> bool:
@@ -377,8 +426,7 @@ def main() -> int:
                 t = runs.get(name)
                 for emu in emus:
                     got = t["extra_data"]["runs"].get(emu) if t else None
-                    limit = emulators.timeout_for(emu, 5 if name not in ("hang", "never")
-                                                  else 2) + 3
+                    limit = emulators.timeout_for(emu, {"hang": 4, "never": 2}.get(name, 5)) + 3
                     secs = t["extra_data"]["seconds"].get(emu, 999) if t else 999
                     check(got == kind and phrase in t["output"] and secs <= limit,
                           "%-6s on %-5s reported %-7s (%s) in %.1f s <= %.0f s" % (

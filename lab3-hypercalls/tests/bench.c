@@ -1,6 +1,6 @@
 /*
  * tests/bench.c - how long the paravirtual paths are, in instructions
- * (lab 3; uses labs 2 and 3).  Not a graded test: `tools/check-bench`
+ * (lab 3; uses labs 2 and 3).  Not a graded test: `tools/check-bench.py`
  * boots it on both emulators and compares each figure with the committed
  * baseline, and `make bench` (later) will extend its table.
  *

@@ -25,7 +25,7 @@
  *
  * Why assembly: this is the inner loop of batching, and a batch must cost
  * much less per entry than a separate hypercall (hv/entry.S's
- * hypercall_entry is about 60 instructions; see tools/check-bench).  A C
+ * hypercall_entry is about 60 instructions; see tools/check-bench.py).  A C
  * loop copies each 32-byte entry in, then pushes the five arguments
  * again; here the arguments are pushed directly from the guest's entry,
  * as Xen's x86_32 do_multicall_call did.  Every instruction that touches

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """
-grader/batch - grade a directory of submissions into one CSV.
+grader/batch.py - grade a directory of submissions into one CSV.
 
-    grader/batch --lab N [--ref SPEC] [--emu both] [--hidden DIR]
-                 [--csv build/batch/grades.csv] SUBMISSIONS_DIR
+    grader/batch.py --lab N [--ref SPEC] [--emu both] [--hidden DIR]
+                    [--csv build/batch/grades.csv] [--build-user student]
+                 [--deadline SECONDS] [--jobs J] SUBMISSIONS_DIR
 
 Each entry of SUBMISSIONS_DIR (a directory, .tar, .tar.gz, .tgz or .zip;
 its name is the student's id) is graded in a scratch copy of this tree:
@@ -12,7 +13,10 @@ tests/ and the grader restored (submission.py).  The CSV has one row per
 submission: id, score, max_score, one column per lab, passed, failed,
 answered (questions answered in answers-labN.md, e.g. 7/8: they are graded
 by hand), status, and the path of its results.json (kept under
-build/batch/ID/).  `make handin LAB=N` makes such a submission.
+build/batch/ID/, with the run logs in ID/logs/).  `make handin LAB=N`
+makes such a submission.  Run it as root: each build and its emulators
+then run as the unprivileged --build-user, which can read the scratch
+tree but not the hidden tests or results (grader/README.md).
 """
 
 import argparse
@@ -20,7 +24,6 @@ import csv
 import os
 import shutil
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -40,11 +43,29 @@ def main() -> int:
     ap.add_argument("--timeout-scale", type=float, default=1.0)
     ap.add_argument("--csv", default=os.path.join("build", "batch", "grades.csv"))
     ap.add_argument("--keep", action="store_true", help="keep each scratch tree")
+    ap.add_argument("--build-user", default="student",
+                    help="(as root) build and run each submission as this user")
+    ap.add_argument("--jobs", type=int, default=None)
+    ap.add_argument("--deadline", type=float, default=0,
+                    help="seconds per submission (0: none), as on Gradescope")
+    ap.add_argument("--tests", default=None, help="only tests matching this pattern")
     a = ap.parse_args()
+    user = submission.unprivileged_user(a.build_user)
+    if os.geteuid() == 0 and user is None:
+        sys.exit("batch: running as root but there is no user %r to build as: create it "
+                 "(useradd %s) or give --build-user" % (a.build_user, a.build_user))
+    if os.path.isdir(os.path.join(ROOT, "solutions")) and \
+            submission.can_read_as(user, os.path.join(ROOT, "solutions")):
+        print("batch: warning: %s can read %s/solutions: a submission could #include it "
+              "by its absolute path; run as root with a build user that cannot (chmod o-rx)"
+              % (user or "the build", ROOT))
     entries = sorted(e for e in os.listdir(a.submissions) if not e.startswith("."))
     outdir = os.path.dirname(os.path.abspath(a.csv))
     os.makedirs(outdir, exist_ok=True)
     hidden = os.path.abspath(a.hidden) if a.hidden else None
+    if hidden and submission.can_read_as(user, hidden):
+        print("batch: warning: %s can read the hidden tests in %s: chmod 700 it"
+              % (user or "the build", hidden))
     labs = list(range(1, a.lab + 1))
     rows = []
     for e in entries:
@@ -54,21 +75,34 @@ def main() -> int:
                 sid = sid[:-len(ext)]
                 break
         t0 = time.monotonic()
-        scratch = tempfile.mkdtemp(prefix="parakeet-batch-")
+        scratch = submission.scratch_dir("parakeet-batch-")
         results = os.path.join(outdir, sid, "results.json")
         status = "ok"
         try:
             sub = submission.unpack(os.path.join(a.submissions, e), os.path.join(scratch, "sub"))
             tree = os.path.join(scratch, "tree")
-            submission.copy_pristine(ROOT, tree)
+            submission.copy_pristine(ROOT, tree, a.ref)
             taken = submission.prepare_tree(tree, sub)
+            submission.open_tree(tree, user)
             if not taken:
                 status = "no lab directories"
-            doc = submission.build_and_grade(tree, a.lab, a.ref, a.emu, "build/grade", results,
+            gout = os.path.join(scratch, "grade")
+            doc = submission.build_and_grade(tree, a.lab, a.ref, a.emu, gout, results,
                                              hidden=hidden, timeout_scale=a.timeout_scale,
-                                             user=submission.unprivileged_user(), sub=sub)
+                                             user=user, deadline=a.deadline, jobs=a.jobs,
+                                             tests_pattern=a.tests, sub=sub)
             if doc.get("output", "").startswith("The build failed"):
                 status = "build failed"
+            elif any(t.get("extra_data", {}).get("runs", {}).get(k) == "NOTRUN"
+                     for t in doc.get("tests", []) for k in ("qemu", "bochs")):
+                status = "deadline passed"
+            logs = os.path.join(outdir, sid, "logs")
+            shutil.rmtree(logs, ignore_errors=True)
+            if os.path.isdir(gout):
+                os.makedirs(logs)
+                for n in os.listdir(gout):
+                    if n.endswith((".log", ".txt")):
+                        shutil.copy(os.path.join(gout, n), logs)
         except Exception as ex:     # one bad upload must not stop the batch
             doc, status = {"score": 0, "tests": []}, "error: %r" % ex
         finally:

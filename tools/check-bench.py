@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """
-tools/check-bench - the paravirtual paths may not grow (`make check-bench`,
+tools/check-bench.py - the paravirtual paths may not grow (`make check-bench`,
 and a step of `make test`).
 
 Boots lab 3's benchmark guest (lab3-hypercalls/tests/bench.c) on QEMU and
@@ -20,7 +20,7 @@ baseline tools/bench-baseline.ini:
 Counts are deterministic, so this check cannot flake: the same build gives
 the same numbers on every run.
 
-usage: tools/check-bench [--build DIR] [--update] [--emu qemu|bochs|both]
+usage: tools/check-bench.py [--build DIR] [--update] [--emu qemu|bochs|both]
 """
 
 import argparse
@@ -47,7 +47,7 @@ LINE = re.compile(r"^d0: bench (\w+)=(\d+)\b")
 
 
 def bench_test() -> spec.Test:
-    return spec.Test(lab=3, name="bench", source="tools/check-bench",
+    return spec.Test(lab=3, name="bench", source="tools/check-bench.py",
                      description="instruction counts of the paravirtual paths",
                      modules=[Module("bench.elf", "")], memory=32, timeout=60,
                      results=[r"^d0: bench upcalls=[1-9]"])
@@ -72,8 +72,8 @@ def load_baseline():
 def write_baseline(figures, note):
     with open(BASELINE, "w") as f:
         f.write("# tools/bench-baseline.ini - instructions per operation of lab 3's\n"
-                "# benchmark guest (REF=all), as tools/check-bench measures them.\n"
-                "# Rewritten by `tools/check-bench --update`; commit it with the change\n"
+                "# benchmark guest (REF=all), as tools/check-bench.py measures them.\n"
+                "# Rewritten by `tools/check-bench.py --update`; commit it with the change\n"
                 "# that moved the figures and say why in the commit message.\n"
                 "# %s\n\n[instructions]\n" % note)
         for k, v in figures.items():

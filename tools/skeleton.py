@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """
-tools/skeleton - make the students' exercise files from the solutions.
+tools/skeleton.py - make the students' exercise files from the solutions.
 
 Every file under solutions/labN-*/ is an exercise file.  Its skeleton is
 the file at the same path without the solutions/ prefix, and it is never
@@ -22,11 +22,11 @@ The stub lines (after `//@ stub`, each prefixed `//@ `) are what makes the
 skeleton compile, boot and fail its tests naming the exercise: they usually
 call EXERCISE_TODO.  A region without `//@ stub` leaves only the comment.
 
-    tools/skeleton generate [FILE...]   write the skeletons that changed
-    tools/skeleton check                fail, with a diff, if any differs
-    tools/skeleton self-test            test this tool on small inputs
-    tools/skeleton partial SOL EX OUT   SOL's skeleton with only exercise EX
-                                        undone (tools/check-exercises)
+    tools/skeleton.py generate [FILE...]   write the skeletons that changed
+    tools/skeleton.py check                fail, with a diff, if any differs
+    tools/skeleton.py self-test            test this tool on small inputs
+    tools/skeleton.py partial SOL EX OUT   SOL's skeleton with only exercise EX
+                                        undone (tools/check-exercises.py)
 
 In a student release (no solutions/ directory) generate and check say so
 and succeed: there is nothing to compare against.
@@ -56,7 +56,7 @@ def skeletonize(text, name="<input>", only=None):
     """Return the skeleton of one solution file's text.
 
     only: a set of exercise numbers; regions of other exercises keep their
-    reference code (a partial skeleton, for tools/check-exercises)."""
+    reference code (a partial skeleton, for tools/check-exercises.py)."""
     out = []
     state = "code"          # code -> solution -> stub -> code
     indent = ""
@@ -179,7 +179,7 @@ def check():
             continue
         have = read(skel)
         if have != want:
-            print("skeleton: %s differs from what tools/skeleton makes of %s"
+            print("skeleton: %s differs from what tools/skeleton.py makes of %s"
                   " (edited by hand?  edit the solution and run `make skeletons`):"
                   % (skel, sol))
             sys.stdout.writelines(difflib.unified_diff(
@@ -306,8 +306,8 @@ def main(argv):
     if len(argv) >= 5 and argv[1] == "partial":
         return partial(argv[2], argv[3].split(","), argv[4])
     if len(argv) < 2 or argv[1] not in ("generate", "check", "self-test"):
-        print("usage: tools/skeleton generate [FILE...] | check | self-test\n"
-              "       tools/skeleton partial SOLUTION EX[,EX...] OUT   (only those exercises undone)",
+        print("usage: tools/skeleton.py generate [FILE...] | check | self-test\n"
+              "       tools/skeleton.py partial SOLUTION EX[,EX...] OUT   (only those exercises undone)",
               file=sys.stderr)
         return 2
     if argv[1] == "generate":

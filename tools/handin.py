@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """
-tools/handin - make a lab's submission archive (make handin LAB=N).
+tools/handin.py - make a lab's submission archive (make handin LAB=N).
 
-    python3 tools/handin --lab N [--out handin-labN.zip]
+    python3 tools/handin.py --lab N [--out handin-labN.zip]
 
-The archive is what grader/batch and the Gradescope autograder take: the
+The archive is what grader/batch.py and the Gradescope autograder take: the
 lab directories of labs 1..N (your exercise files and whatever else you
 changed there; tests/ and build outputs are left out, the grader uses its
 own tests) and your answers-labN.md, the lab's questions (answers-lab1.md

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """
-tools/check-exercises - prove that every test names the right exercises.
+tools/check-exercises.py - prove that every test names the right exercises.
 
 Each test in labN-*/tests/tests.ini says which of its lab's exercises it
 depends on (`exercises = 1 2 4`).  Students read that list when a test
@@ -10,7 +10,7 @@ so, one exercise at a time:
   for every exercise E of lab L (a `//@ begin labL exE` region in
   solutions/):
     build lab L from the solutions with only exercise E left undone
-    (`tools/skeleton partial` writes that file under SKEL_DIR; the
+    (`tools/skeleton.py partial` writes that file under SKEL_DIR; the
     Makefile compiles it instead of the solution);
     run every test of labs 1..L, then require:
       - a test of an earlier lab passes (an unfinished exercise never
@@ -21,7 +21,7 @@ so, one exercise at a time:
 
 Runs on QEMU (Bochs for the tests that run only there).  Prints one line
 per exercise and a closing `N passed, N failed` (one check per exercise).
-Usage: tools/check-exercises [--jobs N] [LAB:EX ...]   e.g. 2:3
+Usage: tools/check-exercises.py [--jobs N] [LAB:EX ...]   e.g. 2:3
 """
 
 import argparse
@@ -41,10 +41,10 @@ import spec     # noqa: E402
 
 
 def load_skeleton_tool():
-    """tools/skeleton as a module: its marker syntax and partial(), not a copy."""
+    """tools/skeleton.py as a module: its marker syntax and partial(), not a copy."""
     import importlib.machinery
     import importlib.util
-    loader = importlib.machinery.SourceFileLoader("skeleton", os.path.join(ROOT, "tools", "skeleton"))
+    loader = importlib.machinery.SourceFileLoader("skeleton", os.path.join(ROOT, "tools", "skeleton.py"))
     module = importlib.util.module_from_spec(importlib.util.spec_from_loader("skeleton", loader))
     loader.exec_module(module)
     return module

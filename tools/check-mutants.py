@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """
-tools/check-mutants - prove that every plausible wrong answer fails a test.
+tools/check-mutants.py - prove that every plausible wrong answer fails a test.
 
-tools/check-exercises proves that an *unfinished* exercise fails the right
+tools/check-exercises.py proves that an *unfinished* exercise fails the right
 tests; this proves that a *wrong* one fails at all.  Each lab keeps a
 catalogue of mutants - small, named, plausible wrong implementations of its
 exercises - beside its solutions (not shipped: solutions/ is in
@@ -42,7 +42,7 @@ one section per mutant:
 
 For each mutant: the solution file with that one replacement is written
 under SKEL_DIR (the Makefile compiles SKEL_DIR/<path> instead of
-solutions/<path>, exactly as for tools/check-exercises), lab N is built
+solutions/<path>, exactly as for tools/check-exercises.py), lab N is built
 with REF=all, and lab N's tests run one at a time on QEMU (on Bochs for a
 mutant marked `emulators = bochs`), the mutant's `expect` test first, then
 the tests listing its exercise, until one fails: that test killed it.  A
@@ -53,7 +53,7 @@ Prints a table `exercise | mutant | killed by`, then `N killed, N
 survived`; exits non-zero when a mutant survives or is broken, naming it
 and its belief.
 
-Usage: tools/check-mutants [--jobs N] [--subset K/M] [--list] [LAB[:NAME] ...]
+Usage: tools/check-mutants.py [--jobs N] [--subset K/M] [--list] [LAB[:NAME] ...]
     LAB        every mutant of that lab (e.g. 1)
     LAB:NAME   one mutant (e.g. 1:ex4-mfn-list-one-page)
     --subset K/M   only mutants number i with i % M == K (make test's
@@ -64,7 +64,6 @@ Usage: tools/check-mutants [--jobs N] [--subset K/M] [--list] [LAB[:NAME] ...]
 import argparse
 import concurrent.futures as cf
 import configparser
-import glob
 import os
 import re
 import shutil
@@ -82,10 +81,10 @@ import spec     # noqa: E402
 
 
 def load_skeleton_tool():
-    """tools/skeleton as a module: its marker syntax, not a copy."""
+    """tools/skeleton.py as a module: its marker syntax, not a copy."""
     import importlib.machinery
     import importlib.util
-    loader = importlib.machinery.SourceFileLoader("skeleton", os.path.join(ROOT, "tools", "skeleton"))
+    loader = importlib.machinery.SourceFileLoader("skeleton", os.path.join(ROOT, "tools", "skeleton.py"))
     module = importlib.util.module_from_spec(importlib.util.spec_from_loader("skeleton", loader))
     loader.exec_module(module)
     return module

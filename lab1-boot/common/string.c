@@ -173,9 +173,21 @@ long long parse_size(const char *s)
         return -1;
     v = strtoul(s, &end, 10);
     switch (*end) {
-    case 'G': case 'g': v <<= 30; end++; break;
-    case 'M': case 'm': v <<= 20; end++; break;
-    case 'K': case 'k': v <<= 10; end++; break;
+    case 'G':
+    case 'g':
+        v <<= 30;
+        end++;
+        break;
+    case 'M':
+    case 'm':
+        v <<= 20;
+        end++;
+        break;
+    case 'K':
+    case 'k':
+        v <<= 10;
+        end++;
+        break;
     case '\0': break;
     default: return -1;
     }

@@ -33,7 +33,8 @@ static void on_page_fault(struct trap_frame *f)
 static void on_event(evtchn_port_t port)
 {
     in_callback = 1;
-    __asm__ volatile("movl 0xB0000000, %%eax\n nop" ::: "eax", "memory");
+    __asm__ volatile("movl 0xB0000000, %%eax\n nop" ::
+                         : "eax", "memory");
     in_callback = 0;
     port_hits++;
 }
@@ -56,10 +57,18 @@ static void counts(void)
 static void selectors(void)
 {
     extern char hypervisor_callback[], failsafe_callback[];
-    static const struct { const char *name; unsigned long sel; } bad[] = {
-        { "null", 0x0000 },      { "null_rpl1", 0x0001 },  { "ldt", 0x000d },
-        { "data", FLAT_KERNEL_DS }, { "ring3_code", FLAT_USER_CS },
-        { "beyond_gdt", 0xfff9 }, { "hv_code", 0xe008 },   { "hv_code_rpl1", 0xe009 },
+    static const struct {
+        const char *name;
+        unsigned long sel;
+    } bad[] = {
+        { "null", 0x0000 },
+        { "null_rpl1", 0x0001 },
+        { "ldt", 0x000d },
+        { "data", FLAT_KERNEL_DS },
+        { "ring3_code", FLAT_USER_CS },
+        { "beyond_gdt", 0xfff9 },
+        { "hv_code", 0xe008 },
+        { "hv_code_rpl1", 0xe009 },
         { "hv_tss", 0xe040 },
     };
     unsigned int i;

@@ -148,7 +148,7 @@ tables: build
 # ---------------------------------------------------------------- targets
 .PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
         skeletons check-skeletons check-exercises check-mutants check-bench doctor deps unit abi gradescope \
-        handin
+        handin fuzz fault-sweep analyze
 
 all: build
 
@@ -169,6 +169,10 @@ help:
 	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
 	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
 	@echo "  make check-mutants    every catalogued wrong answer fails a test (MUTANTS=1 or 1:name)"
+	@echo "  make fuzz             the hypercall fuzzer guest (SEED, CALLS, TRACE; QEMU, REF=all unless given),"
+	@echo "                        then the host fuzzers (ELF check, command line, test specs) HOST_SECONDS each"
+	@echo "  make analyze          cppcheck on every hypervisor, guest and test source (tools/static-check)"
+	@echo "  make fault-sweep      failframe=N: every frame allocation of a domain build fails in turn"
 	@echo "  make check-bench      instructions per hypercall, trap and event vs tools/bench-baseline.ini"
 	@echo "  make lint             shellcheck, pyflakes3 and clang-format in check mode (tools/lint)"
 	@echo "  make check-links      every link in README.md and handouts/ resolves, here and in a release"
@@ -311,6 +315,27 @@ check-mutants:
 check-bench:
 	@$(MAKE) --no-print-directory build LAB=3 REF=all
 	@$(PYTHON) tools/check-bench.py --build build/lab3-refall
+
+# The hypercall fuzzer guest (tools/fuzz): CALLS seeded random hypercalls
+# on one emulator (QEMU unless EMU=bochs), the reference solutions unless
+# REF= says otherwise.  A failure prints the command that replays it.
+SEED ?= 1
+CALLS ?= 1000000
+TRACE ?=
+fuzz:
+	@bash tools/fuzz --seed '$(SEED)' --calls '$(CALLS)' $(if $(TRACE),--trace '$(TRACE)') \
+	  --emu $(if $(filter bochs,$(EMU)),bochs,qemu) --lab $(LAB) --ref '$(or $(REF),all)' \
+	  --timeout-scale $(TIMEOUT_SCALE) --host-seconds '$(HOST_SECONDS)'
+HOST_SECONDS ?= 120
+
+analyze:
+	@bash tools/static-check
+
+# Fault injection (issue 15): failframe=N for every allocation of a domain
+# build; make test runs a sample (--sample).
+fault-sweep:
+	@$(PYTHON) tools/fault-sweep --lab $(LAB) --ref '$(or $(REF),all)' --jobs $(JOBS) \
+	  --timeout-scale $(TIMEOUT_SCALE)
 
 dist:
 	@LABS=$(LABS) bash tools/dist $(if $(REF),--ref $(REF)) $(DEST)

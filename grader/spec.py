@@ -9,6 +9,7 @@ raises SpecError with the file, the section and the reason otherwise.
 import configparser
 import glob
 import os
+import math
 import re
 from dataclasses import dataclass, field
 from typing import List, Optional
@@ -93,10 +94,14 @@ def parse_test(section: configparser.SectionProxy, lab: Optional[int], source: s
     t.description = " ".join(_lines(section.get("description", "")))
     try:
         t.points = float(section.get("points", "0"))
+        if not math.isfinite(t.points) or t.points < 0:   # found by tools/fuzz-spec
+            fail("points = %r: use a number of points, 0 or more" % section.get("points"))
         if t.points == int(t.points):
             t.points = int(t.points)
         t.memory = int(section.get("memory", "32"))
         t.timeout = float(section.get("timeout", "10"))
+        if not math.isfinite(t.timeout) or t.timeout <= 0:
+            fail("timeout = %r: use a number of seconds above 0" % section.get("timeout"))
         t.exit = int(section.get("exit", "0"))
     except ValueError as e:
         fail("bad number: %s" % e)
@@ -139,10 +144,13 @@ def parse_test(section: configparser.SectionProxy, lab: Optional[int], source: s
 def read_file(path: str, lab: Optional[int], hidden: bool = False) -> List[Test]:
     cp = _parser()
     try:
-        with open(path) as f:
+        with open(path, encoding="utf-8") as f:
             cp.read_file(f, path)
     except (configparser.Error, OSError) as e:
         raise SpecError("%s: %s" % (path, e))
+    except UnicodeDecodeError as e:   # found by tools/fuzz-spec
+        raise SpecError("%s: not UTF-8 text (byte %#x at offset %d)"
+                        % (path, e.object[e.start], e.start))
     return [parse_test(cp[s], lab, path, hidden) for s in cp.sections()]
 
 

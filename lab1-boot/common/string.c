@@ -158,3 +158,40 @@ const char *option_value(const char *line, const char *key, char *value, size_t 
     }
     return NULL;
 }
+
+/*
+ * A size such as "4M", "512K", "1G" or "4096": its value in bytes, or -1
+ * when it is not one or is above 1 TiB.  Used by the domain option mem=;
+ * here (not in hv/domain.c) so that it is host-testable (issue 15's fuzzer).
+ */
+long long parse_size(const char *s)
+{
+    char *end;
+    unsigned long long v;
+
+    if (*s < '0' || *s > '9')
+        return -1;
+    v = strtoul(s, &end, 10);
+    switch (*end) {
+    case 'G':
+    case 'g':
+        v <<= 30;
+        end++;
+        break;
+    case 'M':
+    case 'm':
+        v <<= 20;
+        end++;
+        break;
+    case 'K':
+    case 'k':
+        v <<= 10;
+        end++;
+        break;
+    case '\0': break;
+    default: return -1;
+    }
+    if (*end || v > (1ULL << 40))
+        return -1;
+    return (long long)v;
+}

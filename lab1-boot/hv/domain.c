@@ -54,25 +54,7 @@ void set_p2m(struct domain *d, unsigned long pfn, unsigned long mfn)
 
 /* ---- options on the module's command line ---- */
 
-long long parse_size(const char *s)
-{
-    char *end;
-    unsigned long long v;
-
-    if (*s < '0' || *s > '9')
-        return -1;
-    v = strtoul(s, &end, 10);
-    switch (*end) {
-    case 'G': case 'g': v <<= 30; end++; break;
-    case 'M': case 'm': v <<= 20; end++; break;
-    case 'K': case 'k': v <<= 10; end++; break;
-    case '\0': break;
-    default: return -1;
-    }
-    if (*end || v > (1ULL << 40))
-        return -1;
-    return (long long)v;
-}
+/* parse_size() is in common/string.c, where the host fuzzer reaches it. */
 
 static int option_mem(struct domain *d, const char *value, char *why,
                       unsigned int whylen)

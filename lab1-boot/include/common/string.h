@@ -20,6 +20,8 @@ char *strchr(const char *s, int c);
 size_t strlcpy(char *dst, const char *src, size_t size);
 /* Parse an unsigned number: decimal, or hex with 0x; *end after it. */
 unsigned long strtoul(const char *s, char **end, int base);
+/* "4M", "512K", "1G", "4096": bytes, or -1 (not a size, or above 1 TiB). */
+long long parse_size(const char *s);
 /*
  * In a command line of space-separated words `key` or `key=value`, find
  * key and copy its value ("" for a bare key) into value[size], cut to

@@ -14,7 +14,6 @@
 #include <hv/sched.h>
 
 /* Parse "4M", "512K", "1G", "4096" (bytes) into bytes; -1 if malformed. */
-long long parse_size(const char *s);
 
 /* The `tables` option: every registered option (hv/domain.c). */
 void print_domain_options(void);

@@ -56,6 +56,7 @@ struct boot_info;
 void init_frame_allocator(const struct boot_info *bi);
 unsigned long alloc_frame(void);     /* a zeroed frame, or INVALID_MFN     */
 void free_frame(unsigned long mfn);
+int fault_inject_frame(void);        /* failframe=N: hv/fault_inject.c     */
 unsigned long nr_free_frames(void);
 
 /* Given wrappers in the Xen style (hv/page_alloc.c). */

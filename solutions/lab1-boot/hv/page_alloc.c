@@ -90,6 +90,8 @@ void init_frame_allocator(const struct boot_info *bi)
  */
 unsigned long alloc_frame(void)
 {
+    if (fault_inject_frame()) /* given: failframe=N (hv/fault_inject.c) */
+        return INVALID_MFN;
     //@ begin lab1 ex1: frame allocator
     struct page_info *pg;
 

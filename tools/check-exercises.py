@@ -35,22 +35,13 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "grader"))
+sys.path.insert(0, os.path.join(ROOT, "tools"))  # skeleton.py: its markers, not a copy
 
 import runtest  # noqa: E402
 import spec     # noqa: E402
+import skeleton  # noqa: E402
 
 
-def load_skeleton_tool():
-    """tools/skeleton.py as a module: its marker syntax and partial(), not a copy."""
-    import importlib.machinery
-    import importlib.util
-    loader = importlib.machinery.SourceFileLoader("skeleton", os.path.join(ROOT, "tools", "skeleton.py"))
-    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("skeleton", loader))
-    loader.exec_module(module)
-    return module
-
-
-skeleton = load_skeleton_tool()
 TODO_RE = re.compile(r"LAB (\d+) exercise (\d+)", re.I)
 
 

@@ -46,6 +46,18 @@
 #endif
 
 /*
+ * The first 4 MiB of the hypervisor's area hold the machine-to-phys table,
+ * mapped read-only into every address space (Xen 3.0, x86_32 non-PAE).
+ * Lab 4 uses it (public/mmu.h).
+ */
+#define MACH2PHYS_VIRT_START HYPERVISOR_VIRT_START
+#ifdef __ASSEMBLER__
+#define MACH2PHYS_VIRT_END 0xFC400000
+#else
+#define MACH2PHYS_VIRT_END 0xFC400000UL
+#endif
+
+/*
  * The GDT.  Its first 14 pages (entries 0-7167) are the guest's own
  * descriptor pages, which lab 4's set_gdt fills; the hypervisor reserves
  * the page after them, from entry 7168 (selector 0xe000) on, and keeps

@@ -128,6 +128,15 @@ def kill_all(gentle: bool = False) -> None:
         kill_group(p, gentle)
 
 
+def allow_again() -> None:
+    """After kill_all() at the normal end of the grade's runs, let new
+    emulators start again (grade.py then records failing runs; a Ctrl-C
+    during that calls kill_all() once more)."""
+    global _STOPPING
+    with _LIVE_LOCK:
+        _STOPPING = False
+
+
 def _size(path: Optional[str]) -> int:
     try:
         return os.path.getsize(path) if path else 0

@@ -34,6 +34,7 @@ from typing import Optional, Tuple
 
 import emulators
 import process
+import tags
 
 RECORD_DIR = "record"
 META = "replay.json"
@@ -162,3 +163,56 @@ def verify(test, build: str, timeout: float) -> Tuple[bool, str]:
             % (n + 1)
     return True, "the replay printed the recorded result channel byte for byte (%d lines)" \
         % want.count(b"\n")
+
+
+def record_failures(recs, build: str, make_args: str, timeout_scale: float = 1.0,
+                    hidden: Optional[str] = None, jobs: int = 1) -> None:
+    """After a grade: run each failing QEMU boot again in record mode (with
+    the nonces it had, so it is the same run), check that the recorded run
+    printed the graded result channel and that its replay prints it again,
+    and set rec.replay on every failing record to the command and the
+    verdict.  Tests that shared one boot share its recording."""
+    import concurrent.futures as cf
+    import runtest
+    groups = {}
+    for rec in recs:
+        if rec.emulator == "qemu" and rec.verdict.kind in ("FAIL", "CRASH", "TIMEOUT", "FLOOD"):
+            groups.setdefault(runtest.boot_key(rec.test, "qemu"), []).append(rec)
+
+    def one(group):
+        lead = group[0]
+        timeout = emulators.timeout_for("qemu", lead.test.timeout * timeout_scale)
+        try:
+            rdir, launch, outcome = record(lead.test, build, nonces=lead.nonces,
+                                           timeout=timeout, how="make grade")
+        except (emulators.SetupError, OSError) as e:
+            return "not recorded: %s" % e
+        raw = _read(launch.result).decode("utf-8", "replace")
+        if tags.display(raw, lead.nonces) != lead.result:
+            note = ("recorded again after the grade, but that run's result channel differs "
+                    "from the graded run's: the replay may not show this failure")
+        else:
+            ok, why = verify(lead.test, build, timeout * 2 + 10)
+            note = ("recorded again after the grade: the same result channel as the graded "
+                    "run, and %s" % why) if ok else ("recorded again after the grade, but "
+                                                     "the replay check failed: %s" % why)
+        for rec in group[1:]:        # the same machine: point at the same recording
+            other = record_dir(build, rec.test)
+            if os.path.isdir(other) and not os.path.islink(other):
+                shutil.rmtree(other)
+            elif os.path.lexists(other):
+                os.unlink(other)
+            os.symlink(os.path.basename(rdir), other)
+        return note
+
+    with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        notes = dict(zip(groups, pool.map(one, groups.values())))
+    for key, group in groups.items():
+        for rec in group:
+            hid = " HIDDEN=%s" % os.path.dirname(rec.test.source) if rec.test.hidden else ""
+            cmd = "make qemu-replay %s TEST=%s%s   and in another terminal:  make gdb %s" % (
+                make_args, rec.test.name, hid, make_args)
+            if notes[key].startswith("not recorded"):
+                rec.replay = "none: the run was " + notes[key]
+            else:
+                rec.replay = "%s\n          (%s)" % (cmd, notes[key])

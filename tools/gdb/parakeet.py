@@ -527,30 +527,34 @@ def qemu_pid():
         return None
 
 
-def cpu_ticks(pid):
+def busy(pid):
+    """Is any of QEMU's threads running or waiting for a CPU (state R)?
+    None when /proc cannot tell.  (Not its CPU time: on a loaded machine
+    a runnable thread may get no tick for a while.)"""
     try:
-        with open("/proc/%d/stat" % pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])     # utime + stime
-    except (OSError, IndexError, ValueError):
+        for t in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/stat" % (pid, t)) as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "R":
+                    return True
+        return False
+    except (OSError, IndexError):
         return None
 
 
 def wait_idle(pid, limit):
-    """Wait until QEMU stops using the CPU (the seek is done) - without a
-    word to its GDB stub, which pauses the machine on any byte it receives
-    while the machine runs."""
-    t0, last, still = time.monotonic(), None, 0
+    """Wait until QEMU has stopped running the machine (the seek is done) -
+    without a word to its GDB stub, which pauses the machine on any byte it
+    receives while the machine runs (and then confuses GDB)."""
+    t0, still = time.monotonic(), 0
     while time.monotonic() - t0 < limit:
         time.sleep(0.05)
-        now = cpu_ticks(pid) if pid else None
-        if now is None:
-            time.sleep(0.5)       # no /proc: give the seek a moment
+        state = busy(pid) if pid else None
+        if state is None:
+            time.sleep(1.0)       # no /proc: give the seek a moment
             return
-        still = still + 1 if now == last else 0
-        if still >= 4:            # 0.2 s without a tick
+        still = 0 if state else still + 1
+        if still >= 6:            # 0.3 s with every thread asleep
             return
-        last = now
 
 
 def seek(target, limit=120.0):
@@ -588,14 +592,17 @@ def last_hit_before_here(setup, accept=None, what="pk"):
         while True:
             start = max(1, end - window)
             seek(start)
-            gdb.execute("monitor replay_break %d" % end, to_string=True)
             while True:
+                gdb.execute("monitor replay_break %d" % end, to_string=True)
                 gdb.execute("continue", to_string=True)
                 n = icount()
+                if os.environ.get("PK_DEBUG"):
+                    print("pk: window from %d: stopped at %d (pc %#x)" % (start, n, reg("pc")))
                 if n >= end:
                     break
                 if accept is None or accept(n):
                     hits.append(n)
+                step_past(bps, n)
             if hits or start == 1:
                 break
             window *= 8
@@ -612,6 +619,21 @@ def last_hit_before_here(setup, accept=None, what="pk"):
         return None
     seek(hits[-1])
     return hits[-1]
+
+
+def step_past(bps, n):
+    """One instruction on from a breakpoint hit at instruction n, with the
+    breakpoints disabled and QEMU's replay_break rather than GDB's step:
+    GDB steps over a breakpoint with a single-step, and single-stepping an
+    instruction that faults (a bad iret) hangs QEMU 7.2's replay."""
+    for b in bps:
+        b.enabled = False
+    try:
+        gdb.execute("monitor replay_break %d" % (n + 1), to_string=True)
+        gdb.execute("continue", to_string=True)
+    finally:
+        for b in bps:
+            b.enabled = True
 
 
 def internal_breakpoints(specs):

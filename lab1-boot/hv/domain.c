@@ -50,6 +50,7 @@ void set_p2m(struct domain *d, unsigned long pfn, unsigned long mfn)
     ASSERT(pfn < d->max_pages);
     t = mfn_to_virt(d->p2m_frames[pfn / P2M_PER_FRAME]);
     t[pfn % P2M_PER_FRAME] = mfn;
+    set_gpfn_from_mfn(mfn, pfn); /* and the reverse, for the guest (hv/m2p.c) */
 }
 
 /* ---- options on the module's command line ---- */

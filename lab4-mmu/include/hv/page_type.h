@@ -142,6 +142,9 @@ long new_guest_cr3(struct domain *d, unsigned long mfn);
 
 /* ---- given, hv/page_info.c ---- */
 
+/* Flush this CPU's TLB (all but the global - the hypervisor's - entries). */
+void flush_tlb_local(void);
+
 /*
  * The frame-table audit: every frame's type count equals the references
  * present tables, pins and %cr3 hold; no table frame is mapped writable.

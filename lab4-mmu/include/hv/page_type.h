@@ -108,7 +108,12 @@ int alloc_page_type(struct page_info *pg, uint32_t type);
 /* Called on the 1 -> 0 transition: drop every reference the entries hold. */
 void free_page_type(struct page_info *pg, uint32_t type);
 
-/* One entry's references (the owner of the table is d). */
+/*
+ * One entry's references (the owner of the table is d): 0, or -EPERM (a
+ * frame d does not own: the hypervisor's, another domain's, a free one)
+ * or -EINVAL (reserved bits, no such frame, a type that forbids the use).
+ * The put_ functions drop exactly what the get_ took.
+ */
 int get_page_from_l1e(l1_pgentry_t l1e, struct domain *d);
 void put_page_from_l1e(l1_pgentry_t l1e, struct domain *d);
 int get_page_from_l2e(l2_pgentry_t l2e, struct domain *d);
@@ -129,7 +134,8 @@ void put_page_from_l2e(l2_pgentry_t l2e, struct domain *d);
  * Change one entry of a validated table the caller has typed (exercise 4,
  * shared with exercise 6): take the new entry's references, write it,
  * drop the old one's.  pl1e/pl2e point into the table through the direct
- * map.  0 or -EINVAL / -EPERM (why printed, naming the entry).
+ * map.  0 or -EINVAL / -EPERM (why printed, naming the entry); a hypervisor
+ * slot (>= HV_L2_FIRST_SLOT) of an L2 is -EINVAL, as in Xen.
  */
 long mod_l1_entry(l1_pgentry_t *pl1e, l1_pgentry_t nl1e, struct domain *d);
 long mod_l2_entry(l2_pgentry_t *pl2e, l2_pgentry_t nl2e, unsigned int slot,

@@ -55,7 +55,8 @@ long mod_l1_entry(l1_pgentry_t *pl1e, l1_pgentry_t nl1e, struct domain *d)
 
 /*
  * Exercise 4b: the same for slot `slot` of a validated L2.  The slots from
- * HV_L2_FIRST_SLOT up are the hypervisor's: refuse them (-EPERM), saying so.
+ * HV_L2_FIRST_SLOT up are the hypervisor's: refuse them (-EINVAL, as Xen),
+ * saying so - even a write of the value they hold.
  */
 long mod_l2_entry(l2_pgentry_t *pl2e, l2_pgentry_t nl2e, unsigned int slot,
                   struct domain *d)
@@ -67,7 +68,7 @@ long mod_l2_entry(l2_pgentry_t *pl2e, l2_pgentry_t nl2e, unsigned int slot,
     if (slot >= HV_L2_FIRST_SLOT) {
         printk("d%u: L2 slot %u refused: slots %lu-%u map the hypervisor\n",
                d->domain_id, slot, HV_L2_FIRST_SLOT, L2_PAGETABLE_ENTRIES - 1);
-        return -EPERM;
+        return -EINVAL;
     }
     ol2e = *pl2e;
     if ((rc = get_page_from_l2e(nl2e, d)) < 0)

@@ -30,8 +30,10 @@
  * its own domain map it, writable, and nothing can ever make it a table.
  *
  * Errors: get_page_from_l1e/l2e return 0, -EPERM (a frame the domain does
- * not own) or -EINVAL (reserved bits; a frame whose current type forbids
- * this use), and print one line saying which.
+ * not own: the hypervisor's, another domain's, a free one) or -EINVAL
+ * (reserved bits; a frame beyond max_page, which is no frame at all; a
+ * frame whose current type forbids this use), and print one line saying
+ * which.
  */
 #include <hv/exercise.h>
 #include <hv/lib.h>
@@ -72,8 +74,8 @@ static const char *not_owned_why(unsigned long mfn, struct domain *d)
 /*
  * Exercise 2a: the references one L1 entry needs (see the top of the
  * file).  Not present: nothing to take, 0.  Refuse reserved bits
- * (L1_DISALLOW_MASK) and frames d does not own; on a refusal print why,
- * naming the entry and the frame, and take nothing.
+ * (L1_DISALLOW_MASK) and frames d does not own (errors as above); on a
+ * refusal print why, naming the entry and the frame, and take nothing.
  */
 int get_page_from_l1e(l1_pgentry_t l1e, struct domain *d)
 {
@@ -92,7 +94,7 @@ int get_page_from_l1e(l1_pgentry_t l1e, struct domain *d)
     if ((why = not_owned_why(mfn, d)) || !get_page(mfn_to_page(mfn), d)) {
         printk("d%u: L1 entry %#x refused: frame %#lx is %s\n", d->domain_id, l1e,
                mfn, why ? why : "not usable");
-        return -EPERM;
+        return mfn >= max_page ? -EINVAL : -EPERM;
     }
     pg = mfn_to_page(mfn);
     if ((l1e & _PAGE_RW) && !get_page_type(pg, PGT_writable_page)) {
@@ -172,8 +174,8 @@ static void free_l1_table(struct page_info *pg)
 /*
  * Exercise 3a: the references one guest L2 entry (slot < 1008) needs.
  * Not present: 0.  Refuse reserved bits (L2_DISALLOW_MASK: PSE above
- * all, XSA-148), a frame d does not own (-EPERM), and a frame that cannot
- * be (or be validated as) an L1 (-EINVAL); print why.
+ * all, XSA-148), a frame d does not own (as above), and a frame that
+ * cannot be (or be validated as) an L1 (-EINVAL); print why.
  */
 int get_page_from_l2e(l2_pgentry_t l2e, struct domain *d)
 {
@@ -193,7 +195,7 @@ int get_page_from_l2e(l2_pgentry_t l2e, struct domain *d)
     if ((why = not_owned_why(mfn, d)) || !get_page(mfn_to_page(mfn), d)) {
         printk("d%u: L2 entry %#x refused: frame %#lx is %s\n", d->domain_id, l2e,
                mfn, why ? why : "not usable");
-        return -EPERM;
+        return mfn >= max_page ? -EINVAL : -EPERM;
     }
     pg = mfn_to_page(mfn);
     if (!get_page_type(pg, PGT_l1_page_table)) {

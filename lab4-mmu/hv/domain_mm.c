@@ -173,5 +173,5 @@ void domain_relinquish_resources(struct domain *d)
         }
     }
     if (leaked)
-        result("d%u: frames leaked=%lu", d->domain_id, leaked);
+        result("frames leaked d%u count=%lu", d->domain_id, leaked);
 }

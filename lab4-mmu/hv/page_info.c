@@ -9,7 +9,7 @@
  *    reference they, its pins and its %cr3 should hold, and compare with
  *    the frame table.  Run when a domain ends (hv/domain_mm.c), next to
  *    lab 1's integrity check; the result channel gets
- *    "dN: frame audit ok" or "dN: frame audit problems=K".
+ *    "frame audit dN ok" or "frame audit dN problems=K".
  */
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
@@ -165,8 +165,8 @@ int audit_frame_table(struct domain *d)
                     mfn, PGT_TYPE_NR(type), tcount);
     }
     if (problems)
-        result("d%u: frame audit problems=%lu", d->domain_id, problems);
+        result("frame audit d%u problems=%lu", d->domain_id, problems);
     else
-        result("d%u: frame audit ok", d->domain_id);
+        result("frame audit d%u ok", d->domain_id);
     return problems == 0;
 }

@@ -33,6 +33,7 @@
 #include <hv/page_type.h>
 #include <hv/sched.h>
 #include <hv/x86.h>
+#include <public/mmu.h> /* INVALID_M2P_ENTRY */
 
 /* At most this many bootstrap L1s (a 64 MiB domain needs 17). */
 #define MAX_BOOT_TABLES 64
@@ -157,6 +158,7 @@ void domain_relinquish_resources(struct domain *d)
         next = pos->next;
         pg = list_entry(pos, struct page_info, list);
         count = pg->count_info & PGC_count_mask;
+        set_gpfn_from_mfn(page_to_mfn(pg), INVALID_M2P_ENTRY);
         if (count == 0) {              /* built no further than lab 1 */
             pg->type_info = 0;
             free_domheap_page(pg);

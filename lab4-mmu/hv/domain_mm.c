@@ -19,7 +19,8 @@
  *      it points to - and pinned; %cr3 holds a second reference.
  *
  * domain_relinquish_resources(), the hook lab 1 calls when the domain has
- * ended, undoes it: it audits the frame table (hv/page_info.c), unpins
+ * ended, undoes it: it audits the frame table (hv/page_info.c), lets go
+ * of the vCPU's GDT and LDT frames (destroy_gdt, hv/descriptor.c), unpins
  * every table and drops the base reference - the counts then release
  * every table's entries, L2 -> L1 -> data frames - gives the shared_info
  * page back, and drops each frame's allocation reference, which frees it.
@@ -34,6 +35,9 @@
 #include <hv/sched.h>
 #include <hv/x86.h>
 #include <public/mmu.h> /* INVALID_M2P_ENTRY */
+
+/* hv/descriptor.c (exercise 7): drop the GDT/LDT frames' references. */
+void destroy_gdt(struct vcpu *v);
 
 /* At most this many bootstrap L1s (a 64 MiB domain needs 17). */
 #define MAX_BOOT_TABLES 64
@@ -131,6 +135,7 @@ void domain_relinquish_resources(struct domain *d)
         return; /* never built */
     if (base_held[d->domain_id]) {
         audit_frame_table(d);
+        destroy_gdt(d->vcpu); /* exercise 7's descriptor pages (hv/descriptor.c) */
         list_for_each(pos, &d->page_list) {
             pg = list_entry(pos, struct page_info, list);
             if (pg->type_info & PGT_pinned) {

@@ -76,7 +76,7 @@ int finish_domain_build(struct domain *d)
     unsigned int n = 0, i;
 
     /* 1. The allocation reference. */
-    list_for_each(pos, &d->page_list) {
+    for (pos = d->page_list.next; pos != &d->page_list; pos = pos->next) {
         pg = list_entry(pos, struct page_info, list);
         pg->count_info = (pg->count_info & ~PGC_count_mask) | 1;
         pg->type_info = PGT_none;
@@ -90,7 +90,8 @@ int finish_domain_build(struct domain *d)
     /* 3. Which frames are tables; the guest's mappings of them, read-only. */
     if (d->pt_base_mfn >= max_page || base->owner != d) {
         refuse_module(d, "its page directory (frame %#lx) is not one of its own "
-                      "frames", d->pt_base_mfn);
+                         "frames",
+                      d->pt_base_mfn);
         return -1;
     }
     tables[n++] = d->pt_base_mfn;
@@ -100,7 +101,8 @@ int finish_domain_build(struct domain *d)
         if (n == MAX_BOOT_TABLES || PTE_MFN(l2[i]) >= max_page ||
             mfn_to_page(PTE_MFN(l2[i]))->owner != d) {
             refuse_module(d, "its page directory's slot %u (%#x) is not an L1 of "
-                          "its own (or more than %u L1s)", i, l2[i],
+                             "its own (or more than %u L1s)",
+                          i, l2[i],
                           MAX_BOOT_TABLES - 1);
             return -1;
         }
@@ -111,7 +113,7 @@ int finish_domain_build(struct domain *d)
     /* 4. Validate and pin the L2 (and with it every L1); %cr3's reference. */
     if (!get_page_and_type(base, d, PGT_l2_page_table)) {
         refuse_module(d, "its bootstrap page tables fail lab 4's validation (the "
-                      "line above says which entry)");
+                         "line above says which entry)");
         return -1;
     }
     base->type_info |= PGT_pinned;
@@ -136,7 +138,7 @@ void domain_relinquish_resources(struct domain *d)
     if (base_held[d->domain_id]) {
         audit_frame_table(d);
         destroy_gdt(d->vcpu); /* exercise 7's descriptor pages (hv/descriptor.c) */
-        list_for_each(pos, &d->page_list) {
+        for (pos = d->page_list.next; pos != &d->page_list; pos = pos->next) {
             pg = list_entry(pos, struct page_info, list);
             if (pg->type_info & PGT_pinned) {
                 pg->type_info &= ~PGT_pinned;
@@ -151,7 +153,8 @@ void domain_relinquish_resources(struct domain *d)
         if ((pg->count_info & PGC_count_mask) != 1 ||
             (pg->type_info & PGT_count_mask) != 1)
             printk("d%u: shared_info frame %#lx still has %u references (%u "
-                   "writable) at domain end\n", d->domain_id, page_to_mfn(pg),
+                   "writable) at domain end\n",
+                   d->domain_id, page_to_mfn(pg),
                    pg->count_info & PGC_count_mask, pg->type_info & PGT_count_mask);
         pg->owner = NULL; /* the hypervisor's again: lab 1 frees it */
         pg->count_info = PGC_allocated;
@@ -164,15 +167,16 @@ void domain_relinquish_resources(struct domain *d)
         pg = list_entry(pos, struct page_info, list);
         count = pg->count_info & PGC_count_mask;
         set_gpfn_from_mfn(page_to_mfn(pg), INVALID_M2P_ENTRY);
-        if (count == 0) {              /* built no further than lab 1 */
+        if (count == 0) { /* built no further than lab 1 */
             pg->type_info = 0;
             free_domheap_page(pg);
         } else if (count == 1 && !(pg->type_info & PGT_count_mask)) {
-            put_page(pg);              /* the allocation reference: frees it */
+            put_page(pg); /* the allocation reference: frees it */
         } else {
             if (leaked++ < 5)
                 printk("d%u: frame %#lx still has %u references (type %u, %u "
-                       "type references) at domain end: leaked\n", d->domain_id,
+                       "type references) at domain end: leaked\n",
+                       d->domain_id,
                        page_to_mfn(pg), count, PGT_TYPE_NR(pg->type_info),
                        pg->type_info & PGT_count_mask);
             list_del(&pg->list);

@@ -96,7 +96,8 @@ static void want_entry(struct domain *d, unsigned long table, uint32_t e,
     want_type[mfn]++;
     if ((mfn_to_page(mfn)->type_info & PGT_type_mask) != type)
         problem(d, "entry %#lx maps frame %#lx as a type it does not have "
-                "(a table mapped writable?)", table, e, mfn);
+                   "(a table mapped writable?)",
+                table, e, mfn);
 }
 
 int audit_frame_table(struct domain *d)
@@ -112,10 +113,10 @@ int audit_frame_table(struct domain *d)
     want_count[si] = want_type[si] = 1; /* lent: allocation + permanent type */
     want_count[d->pt_base_mfn]++;       /* %cr3 */
     want_type[d->pt_base_mfn]++;
-    list_for_each(pos, &d->page_list) {
+    for (pos = d->page_list.next; pos != &d->page_list; pos = pos->next) {
         pg = list_entry(pos, struct page_info, list);
         mfn = page_to_mfn(pg);
-        want_count[mfn]++;              /* allocation */
+        want_count[mfn]++; /* allocation */
         if (pg->type_info & PGT_pinned) {
             want_count[mfn]++;
             want_type[mfn]++;
@@ -132,8 +133,7 @@ int audit_frame_table(struct domain *d)
             const l1_pgentry_t *l1 = mfn_to_virt(mfn);
             for (i = 0; i < L1_PAGETABLE_ENTRIES; i++)
                 if (l1[i] & _PAGE_PRESENT)
-                    want_entry(d, mfn, l1[i], (l1[i] & _PAGE_RW)
-                                                   ? PGT_writable_page : PGT_none);
+                    want_entry(d, mfn, l1[i], (l1[i] & _PAGE_RW) ? PGT_writable_page : PGT_none);
         }
     }
     /* Compare.  Descriptor pages are exercise 7's: it holds references of

@@ -39,18 +39,18 @@ struct domain;
 struct vcpu;
 
 /* type_info: the type, in bits 29-31 (Xen 3.0's numbers). */
-#define PGT_none (0U << 29)           /* no type yet: free to become any      */
-#define PGT_l1_page_table (1U << 29)  /* an L1 (page table)                   */
-#define PGT_l2_page_table (2U << 29)  /* an L2 (page directory)               */
-#define PGT_seg_desc_page (5U << 29)  /* a GDT or LDT frame (exercise 7)      */
-#define PGT_writable_page (7U << 29)  /* mapped writable by its guest         */
+#define PGT_none (0U << 29)          /* no type yet: free to become any      */
+#define PGT_l1_page_table (1U << 29) /* an L1 (page table)                   */
+#define PGT_l2_page_table (2U << 29) /* an L2 (page directory)               */
+#define PGT_seg_desc_page (5U << 29) /* a GDT or LDT frame (exercise 7)      */
+#define PGT_writable_page (7U << 29) /* mapped writable by its guest         */
 #define PGT_type_mask (7U << 29)
-#define PGT_validated (1U << 28)      /* contents checked for this type       */
-#define PGT_pinned (1U << 27)         /* the guest pinned it: one type ref    */
-#define PGT_count_mask 0xFFFFU        /* type references                      */
+#define PGT_validated (1U << 28) /* contents checked for this type       */
+#define PGT_pinned (1U << 27)    /* the guest pinned it: one type ref    */
+#define PGT_count_mask 0xFFFFU   /* type references                      */
 
 /* The type, 0..7, as public/mmu.h's PAGE_TYPE_* numbers it. */
-#define PGT_TYPE_NR(t) (((t) & PGT_type_mask) >> 29)
+#define PGT_TYPE_NR(t) (((t)&PGT_type_mask) >> 29)
 
 /* Does this type need its contents validated (and released)? */
 static inline int pgt_is_table(uint32_t type)

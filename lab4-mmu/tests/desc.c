@@ -31,11 +31,8 @@
  * cannot become a descriptor page).
  */
 #include <guest/lib.h>
+#include <public/event_channel.h> /* DOMID_SELF */
 #include <public/mmu.h>
-
-#ifndef DOMID_SELF
-#define DOMID_SELF ((domid_t)0x7FF0) /* Xen's "the caller" */
-#endif
 
 #define PTE_P 0x001
 #define PTE_RW 0x002
@@ -266,7 +263,7 @@ static int refuse(void)
         { "limit_4g", seg(0, 0xFFFFF, T_DATA, 1, G_4K) },
         { "base_in_hole", seg(0xFC400000, 0, T_DATA, 1, G_BYTE) },
         { "base_wraps", seg(0xFFFFF000, 0x1FFF, T_DATA, 3, G_BYTE) },
-        { "expand_down", seg(0, 0xFFFFF, T_DATA_DOWN, 1, G_4K) },
+        { "expand_down", seg(0, 0, T_DATA_DOWN, 1, G_4K) }, /* 0x1000 up to 4 GiB */
         { "code_into_hole", seg(0x10000000, 0xEC400, T_CODE, 1, G_4K) },
     };
     const struct bad_case good[] = {

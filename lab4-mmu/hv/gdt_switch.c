@@ -31,7 +31,13 @@ static l1_pgentry_t perdomain_pt[L1_PAGETABLE_ENTRIES] __aligned(PAGE_SIZE);
 /* Whose tables the area maps now; NULL: gdt[]'s own (the idle GDT). */
 static struct vcpu *loaded;
 
-#define AREA_PTE_FLAGS (_PAGE_PRESENT | _PAGE_RW) /* no _PAGE_USER */
+/*
+ * No _PAGE_USER.  Accessed and dirty already set: otherwise the CPU sets
+ * them itself on first use - in the PDE, that is in whichever guest L2 is
+ * current, making its hypervisor slot differ from idle_pg_table's.
+ */
+#define AREA_PTE_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define AREA_PDE_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED)
 
 /* Map frame mfn (INVALID_MFN: nothing) at va in the area; drop the old TLB entry. */
 static void map_area_page(unsigned long va, unsigned long mfn)
@@ -135,8 +141,7 @@ static void init_perdomain_area(void)
         panic("PDE slot %lu (%#lx) is already in use (%#x): the per-domain "
               "area needs it", (unsigned long)PERDOMAIN_SLOT,
               (unsigned long)PERDOMAIN_VIRT_START, idle_pg_table[PERDOMAIN_SLOT]);
-    idle_pg_table[PERDOMAIN_SLOT] = MAKE_PTE(virt_to_mfn(perdomain_pt),
-                                             _PAGE_PRESENT | _PAGE_RW);
+    idle_pg_table[PERDOMAIN_SLOT] = MAKE_PTE(virt_to_mfn(perdomain_pt), AREA_PDE_FLAGS);
     write_cr3(read_cr3()); /* flush: the slot was empty until now */
     write_gdt_ptes(NULL);
     load_gdt_window();

@@ -142,7 +142,7 @@ static void put_desc_frames(const unsigned long *frames, unsigned int n)
 long do_set_gdt(unsigned long frame_list, unsigned int entries)
 {
     /* LAB 4: your code here (exercise 7: segment descriptors) */
-    (void)frame_list; (void)entries; (void)put_desc_frames;
+    (void)frame_list; (void)entries; (void)put_desc_frames; (void)get_desc_frame;
     EXERCISE_TODO(4, 7, "segment descriptors");
     return -ENOSYS;
 }

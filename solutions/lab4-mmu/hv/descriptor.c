@@ -201,7 +201,7 @@ long do_set_gdt(unsigned long frame_list, unsigned int entries)
     write_gdt_ptes(v);
     return 0;
     //@ stub
-    //@ (void)frame_list; (void)entries; (void)put_desc_frames;
+    //@ (void)frame_list; (void)entries; (void)put_desc_frames; (void)get_desc_frame;
     //@ EXERCISE_TODO(4, 7, "segment descriptors");
     //@ return -ENOSYS;
     //@ end

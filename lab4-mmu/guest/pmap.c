@@ -403,3 +403,33 @@ int pmap_enter_user(void (*entry)(void), unsigned long user_esp)
         return -1;
     return enter_user(entry, user_esp);
 }
+
+/* ---- for tests and debugging: one frame's counts, as the hypervisor sees them ---- */
+
+long report_frame(const char *tag, unsigned long mfn)
+{
+    struct parakeet_page_info pi;
+    long rc = HYPERVISOR_page_info(mfn, &pi);
+
+    if (rc < 0) {
+        report("%s page_info=%ld", tag, rc);
+        return rc;
+    }
+    report("%s type=%u type_count=%u count=%u pinned=%u validated=%u owner=%s", tag,
+           (unsigned)pi.type, (unsigned)pi.type_count, (unsigned)pi.count,
+           !!(pi.flags & PAGE_INFO_PINNED), !!(pi.flags & PAGE_INFO_VALIDATED),
+           pi.owner == start_info->domid ? "self"
+           : pi.owner == DOMID_XEN      ? "xen"
+           : pi.owner == DOMID_FREE     ? "free"
+                                        : "other");
+    return 0;
+}
+
+unsigned long hv_free_frames(void)
+{
+    struct parakeet_page_info pi;
+
+    if (HYPERVISOR_page_info(0, &pi) < 0)
+        return ~0UL;
+    return pi.nr_free;
+}

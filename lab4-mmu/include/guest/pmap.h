@@ -197,4 +197,12 @@ extern struct demand_stats demand_stats;
  * queue flushed first; returns the program's exit code. */
 int pmap_enter_user(void (*entry)(void), unsigned long user_esp);
 
+/* ---- for tests: the hypervisor's view (hypercall 50) ---- */
+
+/* Report "TAG type=T type_count=N count=N pinned=0|1 validated=0|1
+ * owner=self|xen|free|other" for frame mfn. */
+long report_frame(const char *tag, unsigned long mfn);
+/* Frames free in the whole machine (~0UL if page_info fails). */
+unsigned long hv_free_frames(void);
+
 #endif /* GUEST_PMAP_H */

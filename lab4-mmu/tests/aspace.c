@@ -66,6 +66,9 @@ static int run(const char *name, void (*fn)(void))
     int rc = pmap_enter_user(fn, USER_VIRT_END);
 
     if (rc == DEMAND_KILLED)
+        printf("ring-3 program %s killed: page fault at %#lx, error code %#lx\n", name,
+               demand_stats.kill_va, demand_stats.kill_err);
+    if (rc == DEMAND_KILLED)
         report("%s killed va=%#lx error=%#lx faults=%lu", name, demand_stats.kill_va,
                demand_stats.kill_err, demand_stats.faults - faults);
     else
@@ -111,10 +114,14 @@ int main(void)
 
     rc = aspace_switch(&as);
     report("switch=%ld", rc);
+    printf("running in my own address space: page directory pfn %lu (mfn %#lx), "
+           "user L1 pfn %lu\n", as.l2_pfn, l2_mfn, as.l1_pfn);
     report_frame("current l2", l2_mfn);
 
     run("demand", user_main);
     report("mapped pages=%u", count_mapped(&as));
+    printf("a ring-3 program ran on %u pages, each mapped on its first touch\n",
+           count_mapped(&as));
     data_mfn = PTE_MFN(aspace_pte(&as, USER_VIRT_BASE));
     report_frame("heap page", data_mfn);
     run("wild_read", user_wild_read);
@@ -130,6 +137,7 @@ int main(void)
     report_frame("freed l2", l2_mfn);
     report_frame("freed l1", l1_mfn);
     report_frame("freed heap page", data_mfn);
+    printf("address space torn down: %lu lab 4 hypercalls in all\n", pmap_hypercalls);
     report("balance hv_frames=%ld pfns=%ld hypercalls=%lu",
            (long)(hv_free_frames() - hv_free0), (long)(nr_free_pfns() - pfns_free0),
            pmap_hypercalls);

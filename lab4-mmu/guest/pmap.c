@@ -419,9 +419,9 @@ long report_frame(const char *tag, unsigned long mfn)
            (unsigned)pi.type, (unsigned)pi.type_count, (unsigned)pi.count,
            !!(pi.flags & PAGE_INFO_PINNED), !!(pi.flags & PAGE_INFO_VALIDATED),
            pi.owner == start_info->domid ? "self"
-           : pi.owner == DOMID_XEN      ? "xen"
-           : pi.owner == DOMID_FREE     ? "free"
-                                        : "other");
+           : pi.owner == DOMID_XEN       ? "xen"
+           : pi.owner == DOMID_FREE      ? "free"
+                                         : "other");
     return 0;
 }
 

@@ -115,7 +115,8 @@ int main(void)
     rc = aspace_switch(&as);
     report("switch=%ld", rc);
     printf("running in my own address space: page directory pfn %lu (mfn %#lx), "
-           "user L1 pfn %lu\n", as.l2_pfn, l2_mfn, as.l1_pfn);
+           "user L1 pfn %lu\n",
+           as.l2_pfn, l2_mfn, as.l1_pfn);
     report_frame("current l2", l2_mfn);
 
     run("demand", user_main);

@@ -23,7 +23,8 @@ static unsigned long page_pfn;
 static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    __asm__ volatile("rdtsc"
+                     : "=a"(lo), "=d"(hi));
     return ((uint64_t)hi << 32) | lo;
 }
 

@@ -21,7 +21,7 @@
 USER_DATA static volatile int scribble;
 
 /* The value at word j of heap page i: any function of both. */
-#define VALUE(i, j) ((i) * 2654435761u ^ (j) * 40503u)
+#define VALUE(i, j) ((i)*2654435761u ^ (j)*40503u)
 
 USER_FN static void user_fill(void)
 {

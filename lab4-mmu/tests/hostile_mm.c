@@ -23,7 +23,7 @@
 
 #define DIRECTMAP_START 0xFC400000UL /* the hypervisor's direct map of machine memory */
 #define PERDOMAIN_START 0xFFC00000UL
-#define HV_IMAGE_MFN 0x100UL         /* the hypervisor's image is loaded at 1 MiB */
+#define HV_IMAGE_MFN 0x100UL /* the hypervisor's image is loaded at 1 MiB */
 
 static struct aspace as;
 static unsigned long va0 = USER_VIRT_BASE; /* the user entry the attacks aim at */
@@ -63,14 +63,22 @@ static unsigned long hv_mfn(unsigned long va)
 }
 static unsigned long idt_mfn(void)
 {
-    struct __attribute__((packed)) { uint16_t limit; uint32_t base; } d;
-    __asm__ volatile("sidt %0" : "=m"(d));
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint32_t base;
+    } d;
+    __asm__ volatile("sidt %0"
+                     : "=m"(d));
     return hv_mfn(d.base);
 }
 static unsigned long gdt_mfn(void)
 {
-    struct __attribute__((packed)) { uint16_t limit; uint32_t base; } d;
-    __asm__ volatile("sgdt %0" : "=m"(d));
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint32_t base;
+    } d;
+    __asm__ volatile("sgdt %0"
+                     : "=m"(d));
     return hv_mfn(d.base);
 }
 /* A free frame: nobody's (page_info says so), searched from the top. */
@@ -191,8 +199,7 @@ static long t_bad_command(void) { return mmu1(l1e_ma(va0) | 3, 0); }
 
 static long u_own_page(void) /* allowed */
 {
-    return HYPERVISOR_update_va_mapping(va0, MAKE_PTE(pfn_to_mfn(spare_pfn),
-                                        _PAGE_PRESENT | _PAGE_RW | _PAGE_USER), UVMF_INVLPG);
+    return HYPERVISOR_update_va_mapping(va0, MAKE_PTE(pfn_to_mfn(spare_pfn), _PAGE_PRESENT | _PAGE_RW | _PAGE_USER), UVMF_INVLPG);
 }
 static long u_unmap(void) /* allowed */
 {
@@ -212,8 +219,7 @@ static long u_free(void)
 }
 static long u_own_l2_rw(void)
 {
-    return HYPERVISOR_update_va_mapping(va0, MAKE_PTE(pfn_to_mfn(as.l2_pfn),
-                                        _PAGE_PRESENT | _PAGE_RW), UVMF_TLB_FLUSH);
+    return HYPERVISOR_update_va_mapping(va0, MAKE_PTE(pfn_to_mfn(as.l2_pfn), _PAGE_PRESENT | _PAGE_RW), UVMF_TLB_FLUSH);
 }
 /* XSA-182: the table already mapped read-only, then "only a flag changes". */
 static long u_l1_ro_then_rw(void)
@@ -222,8 +228,7 @@ static long u_l1_ro_then_rw(void)
                                            UVMF_INVLPG);
     if (rc < 0)
         return 1000 + rc; /* the allowed half failed: a distinct answer */
-    rc = HYPERVISOR_update_va_mapping(va0, MAKE_PTE(pfn_to_mfn(as.l1_pfn),
-                                      _PAGE_PRESENT | _PAGE_RW), UVMF_INVLPG);
+    rc = HYPERVISOR_update_va_mapping(va0, MAKE_PTE(pfn_to_mfn(as.l1_pfn), _PAGE_PRESENT | _PAGE_RW), UVMF_INVLPG);
     HYPERVISOR_update_va_mapping(va0, 0, UVMF_INVLPG);
     return rc;
 }
@@ -238,18 +243,15 @@ static long m_l1_ro_then_rw(void) /* the same through mmu_update */
 }
 static long u_hole(void)
 {
-    return HYPERVISOR_update_va_mapping(HYPERVISOR_VIRT_START, MAKE_PTE(pfn_to_mfn(spare_pfn),
-                                        _PAGE_PRESENT | _PAGE_RW), UVMF_INVLPG);
+    return HYPERVISOR_update_va_mapping(HYPERVISOR_VIRT_START, MAKE_PTE(pfn_to_mfn(spare_pfn), _PAGE_PRESENT | _PAGE_RW), UVMF_INVLPG);
 }
 static long u_perdomain(void)
 {
-    return HYPERVISOR_update_va_mapping(PERDOMAIN_START, MAKE_PTE(pfn_to_mfn(spare_pfn),
-                                        _PAGE_PRESENT | _PAGE_RW), UVMF_INVLPG);
+    return HYPERVISOR_update_va_mapping(PERDOMAIN_START, MAKE_PTE(pfn_to_mfn(spare_pfn), _PAGE_PRESENT | _PAGE_RW), UVMF_INVLPG);
 }
 static long u_no_l1(void) /* no L1 under this address: nothing to update */
 {
-    return HYPERVISOR_update_va_mapping(0x80000000UL, MAKE_PTE(pfn_to_mfn(spare_pfn),
-                                        _PAGE_PRESENT | _PAGE_RW), UVMF_INVLPG);
+    return HYPERVISOR_update_va_mapping(0x80000000UL, MAKE_PTE(pfn_to_mfn(spare_pfn), _PAGE_PRESENT | _PAGE_RW), UVMF_INVLPG);
 }
 
 /* ---- the tables ---- */
@@ -261,12 +263,18 @@ struct attack {
 };
 
 static const struct attack frames[] = {
-    { "hv_text", f_hv_text, 1 },       { "hv_text_ro", f_hv_text_ro, 1 },
-    { "idt", f_idt, 1 },               { "gdt", f_gdt, 1 },
-    { "m2p_rw", f_m2p_rw, 1 },         { "free_rw", f_free_rw, 1 },
-    { "free_ro", f_free, 1 },          { "beyond_ram", f_beyond_ram, 1 },
-    { "frame0", f_first_frame, 1 },    { "foreigndom", f_foreigndom, 1 },
-    { "own_page", f_own_page, 1 },     { NULL, NULL, 0 },
+    { "hv_text", f_hv_text, 1 },
+    { "hv_text_ro", f_hv_text_ro, 1 },
+    { "idt", f_idt, 1 },
+    { "gdt", f_gdt, 1 },
+    { "m2p_rw", f_m2p_rw, 1 },
+    { "free_rw", f_free_rw, 1 },
+    { "free_ro", f_free, 1 },
+    { "beyond_ram", f_beyond_ram, 1 },
+    { "frame0", f_first_frame, 1 },
+    { "foreigndom", f_foreigndom, 1 },
+    { "own_page", f_own_page, 1 },
+    { NULL, NULL, 0 },
 };
 static const struct attack tables[] = {
     { "own_l1_rw", t_own_l1_rw, 1 },
@@ -301,12 +309,16 @@ static const struct attack tables[] = {
     { NULL, NULL, 0 },
 };
 static const struct attack uvm[] = {
-    { "own_page", u_own_page, 0 },     { "unmap", u_unmap, 1 },
-    { "hv_text", u_hv_text, 1 },       { "idt_rw", u_idt_rw, 1 },
-    { "free", u_free, 1 },             { "own_l2_rw", u_own_l2_rw, 1 },
+    { "own_page", u_own_page, 0 },
+    { "unmap", u_unmap, 1 },
+    { "hv_text", u_hv_text, 1 },
+    { "idt_rw", u_idt_rw, 1 },
+    { "free", u_free, 1 },
+    { "own_l2_rw", u_own_l2_rw, 1 },
     { "l1_ro_then_rw", u_l1_ro_then_rw, 1 },
     { "mmu_l1_ro_then_rw", m_l1_ro_then_rw, 1 },
-    { "hole", u_hole, 1 },             { "perdomain", u_perdomain, 1 },
+    { "hole", u_hole, 1 },
+    { "perdomain", u_perdomain, 1 },
     { "no_l1", u_no_l1, 1 },
     { NULL, NULL, 0 },
 };

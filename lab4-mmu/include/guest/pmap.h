@@ -115,8 +115,8 @@ static inline unsigned long virt_to_mfn(const void *va)
 
 /* ---- free pfns ---- */
 
-void pmap_init(void);                  /* call once, first */
-unsigned long pfn_alloc(void);         /* a free pfn, or PFN_NONE */
+void pmap_init(void);          /* call once, first */
+unsigned long pfn_alloc(void); /* a free pfn, or PFN_NONE */
 void pfn_free(unsigned long pfn);
 unsigned long nr_free_pfns(void);
 
@@ -186,10 +186,10 @@ void demand_paging_init(unsigned long heap_start, unsigned long heap_end,
 #define DEMAND_KILLED (-14)
 extern int (*kernel_fault)(struct trap_frame *f, unsigned long cr2);
 struct demand_stats {
-    unsigned long faults;    /* zero pages mapped */
-    unsigned long kills;     /* programs killed */
-    unsigned long kill_va;   /* the address of the last kill's fault */
-    unsigned long kill_err;  /* its error code */
+    unsigned long faults;   /* zero pages mapped */
+    unsigned long kills;    /* programs killed */
+    unsigned long kill_va;  /* the address of the last kill's fault */
+    unsigned long kill_err; /* its error code */
 };
 extern struct demand_stats demand_stats;
 

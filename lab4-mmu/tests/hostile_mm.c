@@ -408,7 +408,8 @@ static void batch_class(void)
            !!aspace_pte(&as, va0 + PAGE_SIZE), !!aspace_pte(&as, va0 + 2 * PAGE_SIZE),
            !!aspace_pte(&as, va0 + 3 * PAGE_SIZE), !!aspace_pte(&as, va0 + 4 * PAGE_SIZE));
     done = 99;
-    report("batch empty rc=%ld done=%u", HYPERVISOR_mmu_update(reqs, 0, &done, DOMID_SELF), done);
+    rc = HYPERVISOR_mmu_update(reqs, 0, &done, DOMID_SELF);
+    report("batch empty rc=%ld done=%u", rc, done);
     report("batch bad_pointer=%ld", HYPERVISOR_mmu_update((mmu_update_t *)HYPERVISOR_VIRT_START,
                                                           1, NULL, DOMID_SELF));
     pfn_free(pfns[2]); /* never mapped; the others go with the space */
@@ -422,6 +423,7 @@ int main(void)
 
     rc = traps_init();
     pmap_init();
+    demand_paging_init(0, 0, USER_VIRT_END); /* its page-fault handler: class m2p */
     spare_pfn = pfn_alloc();
     hv_free0 = hv_free_frames();
     rc = rc ?: aspace_create(&as);

@@ -221,10 +221,15 @@ $(LIBGUEST): $(GUEST_OBJS)
 	@$(call say,AR,$@)
 	$(Q)$(AR) rcs $@ $^
 
+# The guest library is linked whole: ld takes an archive member only to
+# resolve an undefined symbol, never to replace a weak definition, so a
+# later lab's strong override (lab 4's make_user_pages over lab 2's weak
+# one) would be silently ignored in every guest that does not call the
+# later lab's code itself.
 $(BUILD)/guests/%.elf: $(BUILD)/obj/tests/%.o $(LIBGUEST) $(GUEST_LDS)
 	@mkdir -p $(@D)
 	@$(call say,LD,$@)
-	$(Q)$(LD) $(LDFLAGS) -T $(GUEST_LDS) -o $@ $< $(LIBGUEST) $(LIBGCC)
+	$(Q)$(LD) $(LDFLAGS) -T $(GUEST_LDS) -o $@ $< --whole-archive $(LIBGUEST) --no-whole-archive $(LIBGCC)
 	$(Q)$(PYTHON) lab1-boot/tests/imagesum.py $@
 
 # One clear message when there is no cross compiler (tools/deps installs one).

@@ -166,6 +166,23 @@ int construct_domain(struct domain *d, const struct elf_info *elf,
                      const uint8_t *image);
 void enter_guest(struct vcpu *v) __attribute__((noreturn));
 
+/*
+ * Given (hv/domain.c), documented weak hooks around a domain's memory
+ * (lab 4 overrides both, in lab4-mmu/hv/domain_mm.c):
+ *   finish_domain_build(d): called right after construct_domain()
+ *     succeeded, before the domain first runs.  0, or non-zero after
+ *     calling refuse_module() with the reason; the module is then refused
+ *     and domain_relinquish_resources() frees what it holds.  Lab 1: 0.
+ *   domain_relinquish_resources(d): called when a domain has ended (or
+ *     its build failed half-way: frames on d->page_list may then be in
+ *     any state the builder or finish_domain_build left them), with
+ *     idle_pg_table loaded, before the p2m frames and shared_info are
+ *     freed.  Lab 1 frees every frame on d->page_list, writing
+ *     INVALID_M2P_ENTRY into its m2p entry first.
+ */
+int finish_domain_build(struct domain *d);
+void domain_relinquish_resources(struct domain *d);
+
 /* vcpu switch hooks (REGISTER_VCPU_SWITCH_HOOK, hv/hooks.h): all run, in
  * link order, whenever `next` is about to run after `prev`. */
 void run_vcpu_switch_hooks(struct vcpu *prev, struct vcpu *next);

@@ -47,6 +47,7 @@ class TestResult:
     skipped: List[str] = field(default_factory=list)        # emulators not run, why
     expect_skeleton: bool = False
     wanted: int = 0                                # runs planned (0: unknown)
+    retired: bool = False                          # until_lab passed: never run
 
     def run_passed(self, rec) -> bool:
         """Did one run do what this grade expects of it?"""
@@ -192,13 +193,18 @@ def summary(results: List[TestResult], make_args: str, elapsed: float, stream=sy
         # Tests none of whose emulators was asked for (EMU=qemu and a
         # Bochs-only test): out of the score, but the line says so.
         notrun = [tr for tr in results if tr.test.lab == lab and not tr.complete
-                  and tr.skipped]
+                  and tr.skipped and not tr.retired]
         np = sum(tr.test.points for tr in notrun)
         notrun_total += np
         why = ("; %s points not run on this emulator: %s" % (
             _num(np), ", ".join(tr.test.name for tr in notrun))) if notrun else ""
+        # until_lab: tests this lab's design makes impossible (spec.retired).
+        retired = [tr.test.name for tr in results if tr.test.lab == lab and tr.retired]
+        if retired:
+            why += "; %d not run at this lab (until_lab): %s" % (len(retired),
+                                                                ", ".join(retired))
         if not trs:
-            if notrun and not expect_skeleton:
+            if (notrun or retired) and not expect_skeleton:
                 w("  lab %d: no test run%s\n" % (lab, why))
             continue
         s = sum(tr.score for tr in trs)

@@ -20,7 +20,7 @@ EMULATORS = ("qemu", "bochs")
 
 KNOWN_KEYS = {"description", "points", "exercises", "modules", "hv_args", "memory",
               "timeout", "results", "console", "reject", "exit", "emulators",
-              "emulators_reason", "demo", "lab",
+              "emulators_reason", "demo", "lab", "until_lab", "until_lab_reason",
               # grader extensions, used by grader/selftest: boot this file
               # from $BUILD instead of hv.elf; its lines carry no guest tags
               "kernel", "guest_tags"}
@@ -48,6 +48,8 @@ class Test:
     exit: int = 0
     emulators: List[str] = field(default_factory=lambda: list(EMULATORS))
     emulators_reason: str = ""
+    until_lab: Optional[int] = None   # graded at labs <= this one only
+    until_lab_reason: str = ""
     demo: bool = False
     kernel: str = "hv.elf"
     guest_tags: bool = True           # guest lines must carry this run's tags (tags.py)
@@ -123,6 +125,19 @@ def parse_test(section: configparser.SectionProxy, lab: Optional[int], source: s
             fail("emulators = %s needs emulators_reason = (why not both)" % emus)
     else:
         fail("emulators = %r: use both, qemu or bochs" % emus)
+    if "until_lab" in section:
+        try:
+            t.until_lab = int(section["until_lab"])
+        except ValueError:
+            fail("until_lab = %r is not a number" % section["until_lab"])
+        if t.until_lab < t.lab:
+            fail("until_lab = %d is before the test's own lab %d" % (t.until_lab, t.lab))
+        t.until_lab_reason = " ".join(_lines(section.get("until_lab_reason", "")))
+        if not t.until_lab_reason:
+            fail("until_lab = %d needs until_lab_reason = (why it cannot pass later, "
+                 "and which test replaces it)" % t.until_lab)
+    elif "until_lab_reason" in section:
+        fail("until_lab_reason without until_lab")
     demo = section.get("demo", "no").strip().lower()
     if demo not in ("yes", "no", "true", "false", "1", "0"):
         fail("demo = %r: use yes or no" % demo)
@@ -139,6 +154,14 @@ def parse_test(section: configparser.SectionProxy, lab: Optional[int], source: s
         except re.error as e:
             fail("pattern %r does not compile: %s" % (p, e))
     return t
+
+
+def retired(t: Test, lab: int) -> Optional[str]:
+    """Why test t is not run when grading lab `lab` (until_lab = N and
+    lab > N), else None.  Such a test is listed and counts for nothing."""
+    if t.until_lab is not None and lab > t.until_lab:
+        return "not run at lab %d: %s" % (lab, t.until_lab_reason)
+    return None
 
 
 def read_file(path: str, lab: Optional[int], hidden: bool = False) -> List[Test]:

@@ -115,7 +115,7 @@ def check_exercise(lab, ex, files, jobs, outroot):
     ok, out = build(lab, ex, files, build_dir)
     if not ok:
         return ["build failed with lab %d exercise %d undone:\n%s" % (lab, ex, out[-2000:])], 0
-    tests = [t for t in spec.load(ROOT, lab) if not t.demo]
+    tests = [t for t in spec.load(ROOT, lab) if not t.demo and not spec.retired(t, lab)]
     outdir = os.path.join(ROOT, outroot, "lab%d-ex%d" % (lab, ex))
     runs = [(t, "qemu" if "qemu" in t.emulators else t.emulators[0]) for t in tests]
     problems = []

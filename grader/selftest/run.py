@@ -124,6 +124,7 @@ def unit_checks():
     check(todos == ["LAB 2 exercise 3 (bounce) is not done: f.c g()"], "todo lines found",
           str(todos))
     tag_checks()
+    until_lab_checks()
 
 
 def tag_checks():
@@ -326,6 +327,69 @@ results =
 """
 
 
+UNTIL_INI = """
+[old-gap]
+description = Passes at lab 1 (good.elf); retired from lab 2 on.
+lab = 1
+points = 7
+kernel = good.elf
+guest_tags = no
+modules =
+    mod.bin
+timeout = 5
+until_lab = 1
+until_lab_reason = the selftest's stand-in for a lab 1-3 test lab 4 closes (lab2/new-way)
+results =
+    ^end status=0$
+"""
+
+
+def until_lab_checks():
+    """until_lab: parsed and checked (no emulator)."""
+    print("until_lab (no emulator)")
+    import configparser
+    import spec
+
+    def parse(body):
+        cp = configparser.ConfigParser(interpolation=None)
+        cp.read_string("[t]\n" + body)
+        try:
+            return spec.parse_test(cp["t"], 1, "x.ini")
+        except spec.SpecError as e:
+            return str(e)
+    t = parse("until_lab = 3\nuntil_lab_reason = replaced by lab4/gdt-gs\n")
+    check(not isinstance(t, str) and spec.retired(t, 3) is None
+          and spec.retired(t, 4) == "not run at lab 4: replaced by lab4/gdt-gs",
+          "until_lab = 3: graded at lab 3, retired at lab 4 with its reason", str(t))
+    check("needs until_lab_reason" in str(parse("until_lab = 3\n")),
+          "until_lab without a reason is refused")
+    check("before the test's own lab" in str(parse("lab = 2\nuntil_lab = 1\nuntil_lab_reason = x\n")),
+          "until_lab before the test's lab is refused")
+
+
+def check_until_lab(scratch):
+    """A retired test is listed, never booted and counts for nothing."""
+    ini = os.path.join(scratch, "until.ini")
+    with open(ini, "w") as f:
+        f.write(UNTIL_INI)
+    out = os.path.join(scratch, "until")
+    base = [sys.executable, os.path.join(GRADER, "grade.py"), "--emu", "qemu",
+            "--build", os.path.join(scratch, "build"), "--tests-file", ini, "--out", out,
+            "--max-output", str(MAX_OUTPUT), "--jobs", "1"]
+    r = subprocess.run(base + ["--lab", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=60, stdin=subprocess.DEVNULL)
+    check(r.returncode == 0 and "0 runs of 1 tests" in r.stdout
+          and "lab1/old-gap: not run at lab 2: the selftest's stand-in" in r.stdout
+          and "lab 1: no test run; 1 not run at this lab (until_lab): old-gap" in r.stdout
+          and "total: 0/0 points" in r.stdout and r.stdout.strip().endswith("0 passed, 0 failed"),
+          "at a later lab an until_lab test is listed, not run, and out of the score",
+          r.stdout[-800:])
+    r = subprocess.run(base + ["--lab", "1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=60, stdin=subprocess.DEVNULL)
+    check(r.returncode == 0 and "total: 7/7 points" in r.stdout,
+          "at its own lab an until_lab test is graded", r.stdout[-800:])
+
+
 def check_shared_boot(scratch):
     """grade.py boots once for share-a and share-b, judges each on that output
     with its own verdict and log, and boots share-c separately."""
@@ -506,6 +570,9 @@ def main() -> int:
         # 5. One boot, many tests: identical guests and options share a run.
         print("shared boots")
         check_shared_boot(scratch)
+        # 6. until_lab: a test retired at a later lab.
+        print("until_lab")
+        check_until_lab(scratch)
         check(not survivors(tag), "no emulator survives the self-test",
               "\n".join(survivors(tag)))
     finally:

@@ -5,13 +5,13 @@
  * image at physical 1 MiB and jumps to `start` with paging off, %eax holding
  * the Multiboot magic and %ebx the physical address of the multiboot_info.
  * This file's first part (.text.boot) is linked at its physical address
- * (see hv.ld); everything else is linked at 0xFC1xxxxx, so until paging is
+ * (see hv.ld); everything else is linked at 0xFC5xxxxx, so until paging is
  * on every other symbol must be translated to its physical address by
  * subtracting DIRECTMAP_VIRT_START.
  *
  * Steps: fill the boot page tables so that machine memory 0..56 MiB appears
  * both at 0 (identity, so the instruction after enabling paging still has
- * a mapping) and at 0xFC000000 (the direct map); load %cr3; turn on paging
+ * a mapping) and at 0xFC400000 (the direct map); load %cr3; turn on paging
  * with CR0.WP; jump to the high address; set up the stack; call C.
  */
 #include <hv/config.h>
@@ -52,17 +52,20 @@ start:
         jb      1b
 
         /*
-         * Page-directory entries: slot i (identity) and slot 1008 + i
-         * (direct map) both point at page table i.
+         * Page-directory entries: slot i (identity) and slot 1009 + i
+         * (direct map) both point at page table i.  Slot 1008, the
+         * read-only machine-to-phys table, is filled later in C (hv/m2p.c).
          */
         movl    $PA(idle_pg_table), %edx
         xorl    %ecx, %ecx              /* ecx = page table number          */
 2:      movl    %ecx, %eax
         shll    $PAGE_SHIFT, %eax
         addl    $PA(boot_l1), %eax      /* physical address of table i      */
-        orl     $0x3, %eax
+        orl     $0x23, %eax             /* present, writable, accessed: the
+                                           CPU never writes these entries,
+                                           so guests' copies stay equal   */
         movl    %eax, (%edx,%ecx,4)                     /* identity slot    */
-        movl    %eax, ((HYPERVISOR_VIRT_START >> 22) * 4)(%edx,%ecx,4) /* high slot  */
+        movl    %eax, ((DIRECTMAP_VIRT_START >> 22) * 4)(%edx,%ecx,4) /* high slot  */
         incl    %ecx
         cmpl    $DIRECTMAP_NR_L1, %ecx
         jb      2b

@@ -50,6 +50,7 @@ void set_p2m(struct domain *d, unsigned long pfn, unsigned long mfn)
     ASSERT(pfn < d->max_pages);
     t = mfn_to_virt(d->p2m_frames[pfn / P2M_PER_FRAME]);
     t[pfn % P2M_PER_FRAME] = mfn;
+    set_gpfn_from_mfn(mfn, pfn); /* and the reverse, for the guest (hv/m2p.c) */
 }
 
 /* ---- options on the module's command line ---- */
@@ -197,6 +198,31 @@ static int parse_domain_options(struct domain *d, const char *args, char *why,
 
 /* ---- building, refusing and ending domains ---- */
 
+/*
+ * Weak hook (hv/sched.h): give back the frames on d->page_list.  Lab 4
+ * overrides it: a frame there may be a typed, pinned page table holding
+ * references to others, so it must drop those first.
+ */
+__weak void domain_relinquish_resources(struct domain *d)
+{
+    while (d->page_list.next && !list_empty(&d->page_list)) {
+        struct page_info *pg = list_first_entry(&d->page_list, struct page_info, list);
+        set_gpfn_from_mfn(page_to_mfn(pg), INVALID_M2P_ENTRY);
+        free_domheap_page(pg);
+    }
+}
+
+/*
+ * Weak hook (hv/sched.h): the last step of building d, after
+ * construct_domain().  Nothing to do in lab 1; lab 4 types and pins the
+ * bootstrap page tables here, so the guest starts as a Xen guest does.
+ */
+__weak int finish_domain_build(struct domain *d)
+{
+    (void)d;
+    return 0;
+}
+
 /* Give back everything a domain holds.  Safe on a half-built domain. */
 static void domain_free_memory(struct domain *d)
 {
@@ -204,8 +230,7 @@ static void domain_free_memory(struct domain *d)
 
     if (read_cr3() != __pa(idle_pg_table))
         write_cr3(__pa(idle_pg_table)); /* never run on tables being freed */
-    while (d->page_list.next && !list_empty(&d->page_list))
-        free_domheap_page(list_first_entry(&d->page_list, struct page_info, list));
+    domain_relinquish_resources(d);
     for (i = 0; i < P2M_MAX_FRAMES; i++)
         if (d->p2m_frames[i]) {
             free_frame(d->p2m_frames[i]);
@@ -324,6 +349,12 @@ static int build_domain(struct domain *d)
     if (construct_domain(d, &elf, (const uint8_t *)__va(m->start)) < 0) { /* ex. 4 */
         if (d->state != DOMSTATE_refused)
             refuse_module(d, "construct_domain() failed without saying why");
+        domain_free_memory(d);
+        return -1;
+    }
+    if (finish_domain_build(d) != 0) {             /* lab 4's hook */
+        if (d->state != DOMSTATE_refused)
+            refuse_module(d, "finish_domain_build() failed without saying why");
         domain_free_memory(d);
         return -1;
     }

@@ -6,9 +6,12 @@
  * it (DPL) and how far it reaches (base and limit).  Paging only knows
  * "user" (ring 3) and "supervisor" (rings 0-2), so it cannot keep a ring-1
  * guest kernel out of the hypervisor's top 64 MiB.  The guest's segments
- * can: they start at 0 and their limit ends just below
- * HYPERVISOR_VIRT_START, so any access at 0xFC000000 or above exceeds the
- * limit and raises #GP before it reaches memory.
+ * can: they start at 0 and their limit ends just below the hypervisor's
+ * direct map, at MACH2PHYS_VIRT_END - 1, so any access at 0xFC400000 or
+ * above exceeds the limit and raises #GP before it reaches memory.  The
+ * 4 MiB below that, from HYPERVISOR_VIRT_START (0xFC000000), hold the
+ * machine-to-phys table, which the guest may read but not write: paging
+ * (a read-only mapping, and CR0.WP) guards it, as in Xen 3.0.
  *
  * The TSS matters for one thing: when a trap comes from ring 1 or 3 the
  * CPU loads the hypervisor's stack from tss.ss0:esp0.
@@ -42,7 +45,9 @@ struct desc_struct make_seg_desc(uint32_t base, uint32_t limit, uint8_t type,
  * selectors (hv/desc.h, public/xen.h) say which entry each one is.
  *   __HYPERVISOR_CS/DS: ring 0, flat 4 GiB.
  *   FLAT_RING1_CS/DS, FLAT_RING3_CS/DS: rings 1 and 3, base 0, limit
- *     ending at HYPERVISOR_VIRT_START - 1 (in 4 KiB units).
+ *     ending at MACH2PHYS_VIRT_END - 1 (in 4 KiB units), the last byte of
+ *     the read-only machine-to-phys table: the guest reads the table, and
+ *     the direct map above it is out of reach.
  *   __TSS_SELECTOR: init_tss, whose ss0:esp0 is __HYPERVISOR_DS and the top
  *     of hv_stack, and whose io_bitmap_base lies beyond its limit (no I/O
  *     bitmap: every `in`/`out` from a guest faults).

@@ -1,7 +1,7 @@
 /*
  * hv/setup.c - start_hypervisor(), the C entry point (lab 1, given).
  *
- * boot.S arrives here with paging on, running at 0xFC1xxxxx on hv_stack.
+ * boot.S arrives here with paging on, running at 0xFC5xxxxx on hv_stack.
  * The order below matters and is the table of contents of lab 1:
  *   0. our own GDT and a null LDT (see load_null_ldt);
  *   1. the console, so that everything after can report;
@@ -244,6 +244,7 @@ void start_hypervisor(uint32_t magic, uint32_t mbi_pa)
      */
     for (i = 0; i < DIRECTMAP_NR_L1; i++)
         idle_pg_table[i] = 0;
+    init_m2p();                         /* slot 1008: the read-only m2p */
     write_cr3(__pa(idle_pg_table));
 
     print_boot_summary();

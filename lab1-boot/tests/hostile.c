@@ -28,7 +28,10 @@
  *
  * Until lab 4 a guest may write its own page tables (they are mapped
  * writable: see "Known gap until lab 4" in the handouts); the attacks use
- * that only to map pages at addresses of their choice.
+ * that only to map pages at addresses of their choice (iret-limit: in
+ * its own copy of the read-only m2p's slot).  ldt-*, gdt-gs and
+ * iret-limit cannot work from lab 4 on: their tests say `until_lab = 3`
+ * and lab 4 redoes each attack the lab 4 way.
  */
 #include <guest/lib.h>
 
@@ -57,9 +60,9 @@ static unsigned long alloc_page(unsigned long *mfn)
 
 /*
  * Map a fresh page of ours at va by writing our own page tables (possible
- * until lab 4).  va's page-directory slot must be empty.  Returns the
- * hypervisor-independent pointer to use (laundered, so that the compiler
- * does not treat address 0 as a null pointer).
+ * until lab 4): va's page-directory slot gets a fresh L1, whatever it
+ * held.  Returns the hypervisor-independent pointer to use (laundered, so
+ * that the compiler does not treat address 0 as a null pointer).
  */
 static volatile uint32_t *map_fresh_page(unsigned long va)
 {
@@ -111,7 +114,7 @@ static int ldt_attack(int gate)
         unsigned char b;
         report("ldt.data load=%#lx", (unsigned long)ldt_lfs);
         __asm__ volatile(".globl ldt_lfs\nldt_lfs: movw %w1, %%fs\n\t"
-                         "movb %%fs:0xFC100000, %0\n\t"
+                         "movb %%fs:0xFC500000, %0\n\t"
                          "movw %w2, %%fs"
                          : "=q"(b) : "r"(LDT_SEL(1, 1)), "r"(0) : "memory");
         report("ldt.data read hypervisor byte=%#x", b);
@@ -133,6 +136,10 @@ static int ldt_attack(int gate)
  */
 #define MY_GDT_ENTRY 1
 #define MY_SEL ((MY_GDT_ENTRY << 3) | 1)
+
+/* Where the hypervisor's direct map of machine memory starts (its
+ * DIRECTMAP_VIRT_START): sgdt gives the GDT's address in it. */
+#define HV_DIRECTMAP_START 0xFC400000UL
 
 static volatile uint32_t failsafe_frame[7]; /* ds es fs gs eip cs eflags */
 static volatile int failsafe_seen;
@@ -188,14 +195,15 @@ static int gdt_gs(void)
         report("gdt.set_callbacks=%ld", rc);
     }
     __asm__ volatile("sgdt %0" : "=m"(gdtr));
-    pa = gdtr.base - HYPERVISOR_VIRT_START + MY_GDT_ENTRY * 8;
+    pa = gdtr.base - HV_DIRECTMAP_START + MY_GDT_ENTRY * 8;
     l1 = (uint32_t *)alloc_page(&l1_mfn);
     memset(l1, 0, 4096);
     l1[0] = (uint32_t)(pa & ~0xFFFUL) | PTE_P | PTE_RW;
     pd[va >> 22] = (uint32_t)(l1_mfn << 12) | PTE_P | PTE_RW | PTE_US;
     window = (volatile uint32_t *)(va + (pa & 0xFFF));
-    /* a flat DPL-1 read/write data segment, limit below the hole */
-    window[0] = 0x0000FBFF;
+    /* a flat DPL-1 read/write data segment, limit 0xFC3FF pages: it ends
+     * where FLAT_RING1_DS does, at MACH2PHYS_VIRT_END - 1 */
+    window[0] = 0x0000C3FF;
     window[1] = 0x00CFB200;
     __asm__ volatile("movw %w0, %%gs" : : "r"(MY_SEL));
     report("gdt.gs before=%#x", read_segment(gs));
@@ -215,14 +223,19 @@ static int gdt_gs(void)
 }
 
 /*
- * op=iret-limit: make a hypercall from the last two bytes below the hole,
- * so that the instruction after it - where the hypervisor's iret returns -
- * is at 0xFC000000, past our code segment's limit: the iret faults.
+ * op=iret-limit: make a hypercall from the last two bytes our code
+ * segment reaches, so that the instruction after it - where the
+ * hypervisor's iret returns - is at MACH2PHYS_VIRT_END (0xFC400000), past
+ * the segment's limit: the iret faults.  Those two bytes lie in the
+ * read-only machine-to-phys table's slot, where we cannot put code; until
+ * lab 4 we replace that slot of our own page directory with a page of
+ * ours (the known gap).  The hypervisor writes its m2p through its own
+ * mapping, never through this slot, so only we see the change.
  */
 static int iret_limit(void)
 {
-    volatile uint8_t *page = (volatile uint8_t *)map_fresh_page(0xFBFFF000UL);
-    unsigned long at = 0xFBFFFFFEUL;
+    volatile uint8_t *page = (volatile uint8_t *)map_fresh_page(MACH2PHYS_VIRT_END - 4096);
+    unsigned long at = MACH2PHYS_VIRT_END - 2;
 
     page[0xFFE] = 0xCD;                     /* int $0x82 */
     page[0xFFF] = 0x82;
@@ -232,7 +245,7 @@ static int iret_limit(void)
                      : "r"(at), "a"(__HYPERVISOR_console_io), "b"(CONSOLEIO_write),
                        "c"(0), "d"("")
                      : "memory");
-    report("iret.survived=1");              /* (it cannot: 0xFC000000) */
+    report("iret.survived=1");              /* (it cannot: 0xFC400000) */
     return 0;
 }
 

@@ -13,7 +13,7 @@ the machine.
     pk-domain [N]     one domain: memory, addresses, event channels (lab 3)
     pk-vcpu [N]       domain N's virtual CPU (default: the current one)
     pk-page X         the page_info of a frame (X: frame number, physical
-                      address, or hypervisor virtual address >= 0xFC000000)
+                      address, or direct-map address >= 0xFC400000)
     pk-regs           the trap frame being handled, else the CPU's registers
     add-guest NAME    load guests/NAME.elf's symbols (linked at 0xC0000000)
 
@@ -45,7 +45,10 @@ import time
 
 import gdb
 
-HYPERVISOR_VIRT_START = 0xFC000000
+# The hypervisor's part of every address space (lab1-boot/include/hv/config.h).
+HYPERVISOR_VIRT_START = 0xFC000000   # the read-only machine-to-phys table, 4 MiB
+DIRECTMAP_VIRT_START = 0xFC400000    # machine memory 0..56 MiB; hv.elf at 0xFC500000
+PERDOMAIN_VIRT_START = 0xFFC00000    # lab 4: the current vCPU's GDT and LDT
 PAGE_SHIFT = 12
 
 # Event channel states, from lab3-hypercalls/include/hv/event.h (ECS_*).
@@ -154,7 +157,7 @@ class ParakeetCommand(gdb.Command):
             self.run(arg.strip())
         except gdb.MemoryError as e:
             raise ParakeetError(
-                "%s: %s.\nThe hypervisor's data lives at 0xFC000000 and up, readable only "
+                "%s: %s.\nThe hypervisor's data lives at 0xFC400000 and up, readable only "
                 "once boot.S has turned paging on:\nstop somewhere later first "
                 "(e.g. `break start_hypervisor`, `continue`)." % (self.name, e))
 
@@ -366,8 +369,8 @@ def find_regs(start):
 class PkPage(ParakeetCommand):
     """Show a frame's page_info: pk-page X.
 X is a frame number (below max_page), a physical address (at or above
-max_page), or a hypervisor virtual address (0xFC000000 and up: the direct
-map).  Any C expression works: pk-page domains[0].pt_base_mfn"""
+max_page), or a hypervisor virtual address in the direct map (0xFC400000
+up to 0xFFC00000).  Any C expression works: pk-page domains[0].pt_base_mfn"""
 
     name = "pk-page"
 
@@ -376,8 +379,16 @@ map).  Any C expression works: pk-page domains[0].pt_base_mfn"""
             raise ParakeetError("usage: pk-page FRAME-NUMBER | PHYSICAL-ADDRESS | 0xFC...-ADDRESS")
         x = parse_int(arg, self.name) & 0xFFFFFFFF
         max_page = int(value("max_page"))
-        if x >= HYPERVISOR_VIRT_START:
-            mfn, how = (x - HYPERVISOR_VIRT_START) >> PAGE_SHIFT, "hypervisor address %#x" % x
+        if x >= PERDOMAIN_VIRT_START:
+            raise ParakeetError("%#x is in the per-domain area (0xFFC00000 and up: lab 4 maps "
+                                "the current vCPU's GDT and LDT there), not the direct map"
+                                % x)
+        if x >= DIRECTMAP_VIRT_START:
+            mfn, how = (x - DIRECTMAP_VIRT_START) >> PAGE_SHIFT, "hypervisor address %#x" % x
+        elif x >= HYPERVISOR_VIRT_START:
+            raise ParakeetError("%#x is in the read-only machine-to-phys table (0xFC000000-"
+                                "0xFC3FFFFF), not the direct map: print rdwr_mpt[MFN] for a "
+                                "frame's entry; pk-page takes 0xFC400000 and up" % x)
         elif x < max_page:
             mfn, how = x, "frame number"
         else:

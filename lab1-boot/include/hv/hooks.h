@@ -47,6 +47,9 @@
  *    watchdog_init       hv/sched.h   lab 1 hv/watchdog.c   (lab 5)
  *    deliver_failsafe_callback
  *                        hv/traps.h   lab 1 hv/traps.c      lab 3 failsafe.c
+ *    finish_domain_build hv/sched.h   lab 1 hv/domain.c     lab 4 domain_mm.c
+ *    domain_relinquish_resources
+ *                        hv/sched.h   lab 1 hv/domain.c     lab 4 domain_mm.c
  *
  * The lab an entry belongs to is never typed by hand: the Makefile
  * compiles every file with -DPARAKEET_LAB=N, N taken from the labN-...

@@ -88,10 +88,33 @@ typedef uint32_t l2_pgentry_t; /* page-directory entry (PDE)           */
 #define PTE_MFN(e) ((e) >> PAGE_SHIFT)
 #define MAKE_PTE(mfn, flags) (((uint32_t)(mfn) << PAGE_SHIFT) | (flags))
 
-/* First PDE index of the hypervisor's region: 0xFC000000 >> 22 = 1008. */
+/* First PDE index of the hypervisor's region: 0xFC000000 >> 22 = 1008
+ * (the read-only m2p; the direct map is 1009-1022, per-domain 1023). */
 #define HV_L2_FIRST_SLOT l2_table_offset(HYPERVISOR_VIRT_START)
 
 /* The hypervisor's own page directory, built by boot.S. */
 extern l2_pgentry_t idle_pg_table[L2_PAGETABLE_ENTRIES];
+
+/*
+ * The machine-to-phys table (hv/m2p.c): for each machine frame, the pfn
+ * its owner knows it by, or INVALID_M2P_ENTRY.  Guests read it at
+ * MACH2PHYS_VIRT_START; the hypervisor writes it only through these.
+ * set_p2m() (hv/domain.c) records both directions; whoever frees a
+ * domain's frame writes INVALID_M2P_ENTRY first (lab 1's weak
+ * domain_relinquish_resources does).  The value is public/mmu.h's.
+ */
+#define INVALID_M2P_ENTRY (~0UL)
+extern unsigned long rdwr_mpt[MAX_FRAMES];
+void init_m2p(void);
+
+static inline void set_gpfn_from_mfn(unsigned long mfn, unsigned long pfn)
+{
+    if (mfn < MAX_FRAMES)
+        rdwr_mpt[mfn] = pfn;
+}
+static inline unsigned long get_gpfn_from_mfn(unsigned long mfn)
+{
+    return mfn < MAX_FRAMES ? rdwr_mpt[mfn] : INVALID_M2P_ENTRY;
+}
 
 #endif /* HV_MM_H */

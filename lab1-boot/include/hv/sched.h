@@ -81,6 +81,13 @@ struct vcpu {
     struct list_head run_list;      /* on the run queue                       */
     int fpu_dirtied;                /* lazy FPU: used since the last switch   */
     uint8_t fpu_state[512] __attribute__((aligned(16))); /* fxsave area    */
+
+    /* lab 4: its own descriptor tables (hv/descriptor.c, hv/gdt_switch.c) */
+    unsigned long gdt_frames[FIRST_RESERVED_GDT_PAGE]; /* set_gdt's MFNs    */
+    unsigned int gdt_ents;          /* entries set_gdt gave, 0 = none       */
+    unsigned long ldt_base;         /* MMUEXT_SET_LDT: guest VA of the LDT  */
+    unsigned int ldt_ents;          /* ... its 8-byte entries, 0 = none     */
+    unsigned long ldt_frames[16];   /* the frames it mapped (64 KiB at most) */
 };
 
 struct domain {
@@ -165,6 +172,23 @@ struct elf_info;
 int construct_domain(struct domain *d, const struct elf_info *elf,
                      const uint8_t *image);
 void enter_guest(struct vcpu *v) __attribute__((noreturn));
+
+/*
+ * Given (hv/domain.c), documented weak hooks around a domain's memory
+ * (lab 4 overrides both, in lab4-mmu/hv/domain_mm.c):
+ *   finish_domain_build(d): called right after construct_domain()
+ *     succeeded, before the domain first runs.  0, or non-zero after
+ *     calling refuse_module() with the reason; the module is then refused
+ *     and domain_relinquish_resources() frees what it holds.  Lab 1: 0.
+ *   domain_relinquish_resources(d): called when a domain has ended (or
+ *     its build failed half-way: frames on d->page_list may then be in
+ *     any state the builder or finish_domain_build left them), with
+ *     idle_pg_table loaded, before the p2m frames and shared_info are
+ *     freed.  Lab 1 frees every frame on d->page_list, writing
+ *     INVALID_M2P_ENTRY into its m2p entry first.
+ */
+int finish_domain_build(struct domain *d);
+void domain_relinquish_resources(struct domain *d);
 
 /* vcpu switch hooks (REGISTER_VCPU_SWITCH_HOOK, hv/hooks.h): all run, in
  * link order, whenever `next` is about to run after `prev`. */

@@ -17,9 +17,6 @@
  *   - test_report (48) and, in lab 3, debug_virq (49): numbers from the
  *     range 48-55 that Xen (named in 3.0.4: __HYPERVISOR_arch_0..7) keeps
  *     for architecture-specific hypercalls;
- *   - the guest segments end at HYPERVISOR_VIRT_START; Xen 3.0's reach
- *     4 MiB further, over the read-only machine-to-phys table (lab 1's
- *     handout says why Parakeet does not).
  * Kept from Xen 2.0, which 3.0 dropped: set_fast_trap (11), lab 2's
  * direct system-call gate.
  * A subset: only the hypercalls, commands and fields the labs use are
@@ -47,8 +44,12 @@
 
 /*
  * The first 4 MiB of the hypervisor's area hold the machine-to-phys table,
- * mapped read-only into every address space (Xen 3.0, x86_32 non-PAE).
- * Lab 4 uses it (public/mmu.h).
+ * mapped read-only into every address space (Xen 3.0, x86_32 non-PAE):
+ * entry MFN is the pfn the frame's owner knows it by.  The guest segments
+ * (FLAT_RING1/3_CS/DS) end at MACH2PHYS_VIRT_END - 1, as Xen 3.0's do, so
+ * a guest kernel reads the table directly and a write to it is a page
+ * fault; 0xFC400000 is the first byte a guest cannot reach.  Lab 4 names
+ * it machine_to_phys_mapping (public/mmu.h).
  */
 #define MACH2PHYS_VIRT_START HYPERVISOR_VIRT_START
 #ifdef __ASSEMBLER__

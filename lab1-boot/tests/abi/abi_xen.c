@@ -11,6 +11,10 @@
 
 /* The address space and the hypercall trap. */
 ABI_CONST(HYPERVISOR_VIRT_START, 0xFC000000UL);
+/* The read-only machine-to-phys table: the first 4 MiB of the hypervisor's
+ * area (arch-x86_32.h, non-PAE); the guest segments end at its end - 1. */
+ABI_CONST(MACH2PHYS_VIRT_START, 0xFC000000UL);
+ABI_CONST(MACH2PHYS_VIRT_END, 0xFC400000UL);
 ABI_CONST(HYPERCALL_VECTOR, 0x82); /* Xen: TRAP_INSTR "int $0x82" */
 
 /* The GDT: guest pages 0-13, then the hypervisor's reserved page. */

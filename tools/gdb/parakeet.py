@@ -683,6 +683,14 @@ def describe_entry():
     how = "hypercall %d" % nr if nr is not None else "error code %#x" % error
     print("entered the hypervisor: vector %d (%s), %s" % (vector, name, how))
     print("  from ring %d at %04x:%s" % (cs & 3, cs & 0xFFFF, where(eip)))
+    if cs & 3:
+        # The CPU pushed the guest's esp too (a ring change): show its stack.
+        sp = mem32(reg("esp") + (12 if nr is not None else 20))
+        try:
+            words = " ".join("%08x" % mem32(sp + 4 * i) for i in range(4))
+        except gdb.MemoryError:
+            words = "(unreadable)"
+        print("  the guest's esp was %#010x: %s" % (sp, words))
     if vector == 14:
         print("  (the faulting address was in cr2: `p/x $cr2` is the value now, not "
               "then; the hypervisor reads it in trap_dispatch)")

@@ -850,7 +850,12 @@ def pk_replay_setup():
     if not build or not os.path.isfile(marker):
         return
     with open(marker) as f:
-        test = f.read().split()[0]
+        words = f.read().split()
+    try:
+        os.kill(int(words[1]), 0)      # a marker left by a replay that was killed: ignore it
+    except (IndexError, ValueError, OSError):
+        return
+    test = words[0]
     print("replaying the recorded run of %s: reverse-stepi, reverse-continue, "
           "reverse-finish run backwards;" % test)
     print("  pk-last-trap, pk-who-wrote ADDR, pk-guest-last, pk-replay "

@@ -9,7 +9,8 @@
  * entries are read through that alias must fail with -EFAULT when the
  * hypervisor cannot write an entry's result, instead of reporting
  * success; the entry really is unchanged; a later call still works.
- * Exercises: 1, 2, 3 (the domain's tables), 6 (update_va_mapping).
+ * Exercises: 1, 2, 3 (the domain's tables), 6 (update_va_mapping) and 4
+ * (whose mod_l1_entry update_va_mapping shares).
  */
 #include <guest/events.h>
 #include <guest/pmap.h>

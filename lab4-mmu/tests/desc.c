@@ -377,7 +377,8 @@ static int ldt_attack(int want_gate)
     ldt[1] = seg(0, 0xFFFFF, T_DATA, 1, G_4K); /* flat 4 GiB, DPL 1 */
     if (!want_gate)
         ldt[0].a = ldt[0].b = 0; /* only the data segment */
-    remap(ldt, mfn, 0);
+    /* read-only, so that only the descriptors can be the reason to refuse */
+    report("ldt.%s remap_readonly=%ld", want_gate ? "gate" : "data", remap(ldt, mfn, 0));
     report("ldt.%s set_ldt=%ld", want_gate ? "gate" : "data", set_ldt((unsigned long)ldt, 2));
     pi = page_info(mfn);
     report("ldt.%s frame type_count=%u", want_gate ? "gate" : "data", pi.type_count);

@@ -1,0 +1,108 @@
+/*
+ * hv/mmu_update.c - the guest changes its page tables (lab 4, exercise 4).
+ *
+ * mmu_update(reqs, count, done, foreigndom), hypercall 1: a batch of
+ * requests, each a machine address and a new value (public/mmu.h).  The
+ * guest's tables are read-only to it once they are in use, so this is how
+ * it writes them: the hypervisor checks each new entry exactly as
+ * validation would (exercises 2-3), takes its references, writes it, and
+ * drops the old entry's references - new ones first, so an entry
+ * rewritten with the same frame never lets that frame's count touch 0.
+ *
+ * One trap for a whole batch is the point: a guest queues its updates and
+ * flushes them at once (the port's pmap).  The first bad request stops the
+ * batch; the requests before it stay done, and *done says how many, as in
+ * Xen, so the guest knows exactly what its tables hold.
+ *
+ * A frame that is not in use as a table right now is just a page of the
+ * guest's: it writes it through its own mapping.  mmu_update refuses it.
+ */
+#include <hv/exercise.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/page_type.h>
+#include <hv/sched.h>
+#include <public/errno.h>
+#include <public/event_channel.h> /* DOMID_SELF */
+#include <public/mmu.h>
+
+/*
+ * Exercise 4a: replace the L1 entry at pl1e (a validated L1 of d, seen
+ * through the direct map) by nl1e: take nl1e's references
+ * (get_page_from_l1e; on a refusal return its error and change nothing),
+ * write the entry, then drop the old entry's references.  0 / -errno.
+ * update_va_mapping (exercise 6) calls this too: one set of checks.
+ */
+long mod_l1_entry(l1_pgentry_t *pl1e, l1_pgentry_t nl1e, struct domain *d)
+{
+    /* LAB 4: your code here (exercise 4: mmu_update) */
+    (void)pl1e; (void)nl1e; (void)d;
+    EXERCISE_TODO(4, 4, "mmu_update: mod_l1_entry");
+    return -ENOSYS;
+}
+
+/*
+ * Exercise 4b: the same for slot `slot` of a validated L2.  The slots from
+ * HV_L2_FIRST_SLOT up are the hypervisor's: refuse them (-EINVAL, as Xen),
+ * saying so - even a write of the value they hold.
+ */
+long mod_l2_entry(l2_pgentry_t *pl2e, l2_pgentry_t nl2e, unsigned int slot,
+                  struct domain *d)
+{
+    /* LAB 4: your code here (exercise 4: mmu_update) */
+    (void)pl2e; (void)nl2e; (void)slot; (void)d;
+    EXERCISE_TODO(4, 4, "mmu_update: mod_l2_entry");
+    return -ENOSYS;
+}
+
+/*
+ * Exercise 4c: one MMU_NORMAL_PT_UPDATE: the entry at machine address ma
+ * gets val.  The frame must be d's (get_page_from_pagenr, else -EPERM)
+ * and in use as a validated L1 or L2 right now (type count > 0, else
+ * -EINVAL); then mod_l1_entry or mod_l2_entry.  Hold the general
+ * reference while you work, drop it at the end.
+ */
+static long normal_pt_update(unsigned long ma, l1_pgentry_t val, struct domain *d)
+{
+    /* LAB 4: your code here (exercise 4: mmu_update) */
+    (void)ma; (void)val; (void)d;
+    EXERCISE_TODO(4, 4, "mmu_update: MMU_NORMAL_PT_UPDATE");
+    return -ENOSYS;
+}
+
+/* Given: MMU_MACHPHYS_UPDATE - record pfn for a frame the caller owns. */
+static long machphys_update(unsigned long ma, unsigned long pfn, struct domain *d)
+{
+    unsigned long mfn = ma >> PAGE_SHIFT;
+
+    if (!get_page_from_pagenr(mfn, d)) {
+        printk("d%u: mmu_update: MMU_MACHPHYS_UPDATE of frame %#lx, which is not "
+               "the domain's\n", d->domain_id, mfn);
+        return -EPERM;
+    }
+    set_gpfn_from_mfn(mfn, pfn);
+    put_page(mfn_to_page(mfn));
+    return 0;
+}
+
+/*
+ * Exercise 4d: the hypercall.  foreigndom must be DOMID_SELF or the
+ * caller's own id (-ESRCH).  For each request in turn: copy it in
+ * (-EFAULT), refuse a high word (no PAE: -EINVAL), run its command (low 2
+ * bits of ptr; unknown: -EINVAL).  Stop at the first error.  If done is
+ * not 0, write there how many requests were done (-EFAULT if that fails
+ * and nothing else did).  Return 0 or the first error.
+ */
+static long do_mmu_update(unsigned long ureqs, unsigned long count,
+                          unsigned long pdone, unsigned long foreigndom)
+{
+    struct domain *d = current->domain;
+    /* LAB 4: your code here (exercise 4: mmu_update) */
+    (void)ureqs; (void)count; (void)pdone; (void)foreigndom; (void)d;
+    (void)normal_pt_update; (void)machphys_update;
+    EXERCISE_TODO(4, 4, "mmu_update");
+    return -ENOSYS;
+}
+REGISTER_HYPERCALL(__HYPERVISOR_mmu_update, do_mmu_update);

@@ -1,0 +1,41 @@
+/*
+ * hv/update_va_mapping.c - one entry of the current address space, fast
+ * (lab 4, exercise 6).
+ *
+ * update_va_mapping(va, val_lo, val_hi, flags), hypercall 14: the guest
+ * names a virtual address instead of the machine address of an entry, and
+ * the hypervisor finds the L1 entry by walking the current page directory
+ * (which it validated, so every present guest slot points at a validated
+ * L1 of the domain).  It saves the guest a p2m lookup and a batch; it must
+ * not save a single check: the entry goes through mod_l1_entry, exactly
+ * the slow path's code.  (XSA-182 was a fast path in Xen that decided some
+ * updates were "safe" and skipped a check.)  flags asks for a TLB flush
+ * afterwards: UVMF_NONE, UVMF_TLB_FLUSH (all of it) or UVMF_INVLPG (va);
+ * UVMF_ALL is the same here, with one vCPU.
+ */
+#include <hv/exercise.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/page_type.h>
+#include <hv/sched.h>
+#include <hv/x86.h>
+#include <public/errno.h>
+#include <public/mmu.h>
+
+/*
+ * Exercise 6: refuse va in the hypervisor hole, a high word and unknown
+ * flags (-EINVAL) before changing anything; find the L2 slot of va in
+ * d->pt_base_mfn (not present: -EINVAL, there is no L1 to change); update
+ * the L1 entry with mod_l1_entry; then flush as flags say.
+ */
+static long do_update_va_mapping(unsigned long va, unsigned long val_lo,
+                                 unsigned long val_hi, unsigned long flags)
+{
+    struct domain *d = current->domain;
+    /* LAB 4: your code here (exercise 6: update_va_mapping) */
+    (void)va; (void)val_lo; (void)val_hi; (void)flags; (void)d;
+    EXERCISE_TODO(4, 6, "update_va_mapping");
+    return -ENOSYS;
+}
+REGISTER_HYPERCALL(__HYPERVISOR_update_va_mapping, do_update_va_mapping);

@@ -107,14 +107,14 @@ extern const struct domain_option __domain_options_start[],
 static void check_domain_options(void)
 {
     const struct domain_option *a, *b;
+    char what[48];
 
     for (a = __domain_options_start; a < __domain_options_end; a++)
         for (b = a + 1; b < __domain_options_end; b++)
-            if (!strcmp(a->key, b->key))
-                panic("domain option '%s=' registered twice: %s lab %u (%s) "
-                      "and %s lab %u (%s); option keys are unique", a->key,
-                      a->origin.name, a->origin.lab, a->origin.file,
-                      b->origin.name, b->origin.lab, b->origin.file);
+            if (!strcmp(a->key, b->key)) {
+                snprintf(what, sizeof(what), "domain option '%s='", a->key);
+                hook_wins(&a->origin, &b->origin, HOOK_UNIQUE, what);
+            }
 }
 __initcall(check_domain_options);
 

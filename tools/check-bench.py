@@ -3,9 +3,10 @@
 tools/check-bench.py - the paravirtual paths may not grow (`make check-bench`,
 and a step of `make test`).
 
-Boots lab 3's benchmark guest (lab3-hypercalls/tests/bench.c) on QEMU and
-on Bochs with the grader's deterministic settings, where the time-stamp
-counter counts instructions, and compares each figure with the committed
+Boots lab 3's benchmark guest (lab3-hypercalls/tests/bench.c) and lab 4's
+(lab4-mmu/tests/bench_mm.c: page-table updates) on QEMU and on Bochs with
+the grader's deterministic settings, where the time-stamp counter counts
+instructions, and compares each figure with the committed
 baseline tools/bench-baseline.ini:
 
   - a figure more than 10 % above its baseline fails, naming the benchmark
@@ -46,15 +47,30 @@ EMULATOR_SLACK = 3         # ... or 3 instructions
 LINE = re.compile(r"^d0: bench (\w+)=(\d+)\b")
 
 
-def bench_test() -> spec.Test:
-    return spec.Test(lab=3, name="bench", source="tools/check-bench.py",
+# The benchmark guests: lab 3's (hypercalls, traps, events) and, when lab 4
+# is present, lab 4's (page-table updates), each booted in its own lab's
+# reference build.  Their figures share one baseline table.
+SUITES = [
+    # lab, guest, build directory, the line that says it finished
+    (3, "bench.elf", "build/lab3-refall", r"^d0: bench upcalls=[1-9]"),
+    (4, "bench_mm.elf", "build/lab4-refall", r"^d0: bench done hv_frames=[1-9]"),
+]
+
+
+def suites():
+    """The suites whose lab directory exists (a release may stop at lab 3)."""
+    return [s for s in SUITES if any(d.startswith("lab%d-" % s[0]) for d in os.listdir(ROOT))]
+
+
+def bench_test(lab: int, guest: str, done: str) -> spec.Test:
+    return spec.Test(lab=lab, name="bench", source="tools/check-bench.py",
                      description="instruction counts of the paravirtual paths",
-                     modules=[Module("bench.elf", "")], memory=32, timeout=60,
-                     results=[r"^d0: bench upcalls=[1-9]"])
+                     modules=[Module(guest, "")], memory=32, timeout=60,
+                     results=[done])
 
 
-def measure(build: str, emulator: str, outdir: str):
-    rec = runtest.run_one(bench_test(), emulator, build, outdir)
+def measure_one(lab: int, guest: str, build: str, done: str, emulator: str, outdir: str):
+    rec = runtest.run_one(bench_test(lab, guest, done), emulator, build, outdir)
     figures = {}
     for line in rec.result.splitlines():
         m = LINE.match(line.strip())
@@ -72,7 +88,8 @@ def load_baseline():
 def write_baseline(figures, note):
     with open(BASELINE, "w") as f:
         f.write("# tools/bench-baseline.ini - instructions per operation of lab 3's\n"
-                "# benchmark guest (REF=all), as tools/check-bench.py measures them.\n"
+                "# and lab 4's benchmark guests (REF=all), as tools/check-bench.py\n"
+                "# measures them.\n"
                 "# Rewritten by `tools/check-bench.py --update`; commit it with the change\n"
                 "# that moved the figures and say why in the commit message.\n"
                 "# %s\n\n[instructions]\n" % note)
@@ -82,26 +99,33 @@ def write_baseline(figures, note):
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--build", default="build/lab3-refall")
+    ap.add_argument("--build", default=None,
+                    help="lab 3's build directory (default build/lab3-refall); lab 4's is build/lab4-refall")
     ap.add_argument("--emu", default="both", choices=["qemu", "bochs", "both"])
     ap.add_argument("--update", action="store_true", help="rewrite the baseline from this run")
     args = ap.parse_args()
     os.chdir(ROOT)
-    if not os.path.isfile(os.path.join(args.build, "guests", "bench.elf")):
-        r = subprocess.run(["make", "--no-print-directory", "build", "LAB=3", "REF=all"])
-        if r.returncode:
-            return 1
+    todo = [(lab, guest, args.build if (args.build and lab == 3) else build, done)
+            for lab, guest, build, done in suites()]
+    for lab, guest, build, _ in todo:
+        if not os.path.isfile(os.path.join(build, "guests", guest)):
+            r = subprocess.run(["make", "--no-print-directory", "build", "LAB=%d" % lab, "REF=all"])
+            if r.returncode:
+                return 1
     emus = ["qemu", "bochs"] if args.emu == "both" else [args.emu]
     results = {}
     with tempfile.TemporaryDirectory(prefix="check-bench-") as out:
         for emu in emus:
-            rec, figures = measure(args.build, emu, out)
-            if rec.verdict.kind != "OK" or not figures:
-                print("check-bench: the benchmark guest did not run on %s: %s %s"
-                      % (emu, rec.verdict.kind, rec.verdict.reason))
-                print(rec.result[-2000:])
-                return 1
-            results[emu] = figures
+            results[emu] = {}
+            for lab, guest, build, done in todo:
+                rec, figures = measure_one(lab, guest, build, done, emu,
+                                           os.path.join(out, "lab%d" % lab))
+                if rec.verdict.kind != "OK" or not figures:
+                    print("check-bench: the benchmark guest %s did not run on %s: %s %s"
+                          % (guest, emu, rec.verdict.kind, rec.verdict.reason))
+                    print(rec.result[-2000:])
+                    return 1
+                results[emu].update(figures)
     first = results[emus[0]]
     if args.update:
         write_baseline(first, "measured on %s" % ", ".join(emus))
@@ -110,7 +134,7 @@ def main() -> int:
 
     baseline = load_baseline()
     failed = 0
-    print("%-22s %10s %10s %10s  %s" % ("benchmark", "baseline", "qemu" if "qemu" in results else "",
+    print("%-30s %10s %10s %10s  %s" % ("benchmark", "baseline", "qemu" if "qemu" in results else "",
                                         "bochs" if "bochs" in results else "", "verdict"))
     for name in first:
         base = baseline.get(name)
@@ -133,11 +157,11 @@ def main() -> int:
             verdicts.append("QEMU and Bochs disagree")
             failed += 1
         cols = [str(results[e].get(name, "-")) for e in emus] + [""] * (2 - len(emus))
-        print("%-22s %10s %10s %10s  %s" % (name, base if base is not None else "-",
+        print("%-30s %10s %10s %10s  %s" % (name, base if base is not None else "-",
                                             cols[0], cols[1], "; ".join(verdicts) or "ok"))
     for name in baseline:
         if name not in first:
-            print("%-22s: in the baseline but not measured any more" % name)
+            print("%-30s: in the baseline but not measured any more" % name)
             failed += 1
     print("check-bench: %s" % ("%d problem(s)" % failed if failed else "every path within 10 % of its baseline"))
     return 1 if failed else 0

@@ -2,10 +2,10 @@
  * hv/selftest.c - checks the hypervisor runs on itself (lab 1, given).
  *
  *  - integrity: a checksum of everything from _start to _erodata (the
- *    Multiboot page as the direct map sees it at 0xFC100000, code,
+ *    Multiboot page as the direct map sees it at 0xFC500000, code,
  *    constants and the registration tables), taken at boot and compared
  *    each time a domain ends.  If a guest ever wrote into the hypervisor
- *    (the segment-limit test writes at 0xFC100000), this catches it - on
+ *    (the segment-limit test writes at 0xFC500000), this catches it - on
  *    QEMU too, which does not enforce segment limits.
  *  - usable frames: how many frames exercise 1 should put on the free
  *    list, counted here with the same rule as the frames self-test, so

@@ -93,12 +93,14 @@ long traps_init(void)
 
 /*
  * Our page tables are ours to write until lab 4: set _PAGE_USER on every
- * page of the .user section.  The PDE points at a page-table frame; its
+ * page of the .user section.  Weak: from lab 4 our page tables are
+ * read-only, and lab 4's guest/pmap.c defines the version that asks the
+ * hypervisor instead.  The PDE points at a page-table frame; its
  * pfn (hence our address for it) is found in the frame list.  This is
  * safe without a TLB flush (which ring 1 cannot do) only because nothing
  * has touched these pages yet: no stale translation can be cached.
  */
-int make_user_pages(void)
+__attribute__((weak)) int make_user_pages(void)
 {
     extern char __user_start[], __user_end[];
     const unsigned long *mfn_list = (const unsigned long *)start_info->mfn_list;

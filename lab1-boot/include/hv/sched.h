@@ -81,6 +81,13 @@ struct vcpu {
     struct list_head run_list;      /* on the run queue                       */
     int fpu_dirtied;                /* lazy FPU: used since the last switch   */
     uint8_t fpu_state[512] __attribute__((aligned(16))); /* fxsave area    */
+
+    /* lab 4: its own descriptor tables (hv/descriptor.c, hv/gdt_switch.c) */
+    unsigned long gdt_frames[FIRST_RESERVED_GDT_PAGE]; /* set_gdt's MFNs    */
+    unsigned int gdt_ents;          /* entries set_gdt gave, 0 = none       */
+    unsigned long ldt_base;         /* MMUEXT_SET_LDT: guest VA of the LDT  */
+    unsigned int ldt_ents;          /* ... its 8-byte entries, 0 = none     */
+    unsigned long ldt_frames[16];   /* the frames it mapped (64 KiB at most) */
 };
 
 struct domain {

@@ -31,6 +31,7 @@
  * While exercises 1-4 are unfinished, neither hook does anything of lab
  * 4's (lab4_checking).
  */
+#include <hv/descriptor.h> /* destroy_gdt, exercise 7 */
 #include <hv/domain.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
@@ -38,9 +39,6 @@
 #include <hv/sched.h>
 #include <hv/x86.h>
 #include <public/mmu.h> /* INVALID_M2P_ENTRY */
-
-/* hv/descriptor.c (exercise 7): drop the GDT/LDT frames' references. */
-void destroy_gdt(struct vcpu *v);
 
 /* At most this many bootstrap L1s (a 64 MiB domain needs 17). */
 #define MAX_BOOT_TABLES 64

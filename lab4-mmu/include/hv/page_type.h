@@ -154,6 +154,8 @@ long new_guest_cr3(struct domain *d, unsigned long mfn);
  * unchecked tables (hv/domain_mm.c says why).
  */
 int lab4_checking(void);
+/* Its answer once asked (every domain asks before it runs): 1 = not. */
+extern int lab4_unchecked;
 /* mmu_update while lab4_checking() is 0: plain writes to the caller's own
  * frames, what it could do through its own mappings.  0 / -errno. */
 long mmu_update_unchecked(unsigned long ureqs, unsigned long count,

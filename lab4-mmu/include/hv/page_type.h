@@ -149,14 +149,12 @@ long new_guest_cr3(struct domain *d, unsigned long mfn);
 /* ---- given, hv/domain_mm.c ---- */
 
 /*
- * 1 when exercises 1-4 are done (asked once), so lab 4 checks every
- * domain's page tables; 0 while one is not, and domains keep lab 1's
- * unchecked tables (hv/domain_mm.c says why).
+ * 0 when exercises 1-4 are done, so lab 4 checks every domain's page
+ * tables; 1 while one is not, and domains keep lab 1's unchecked tables
+ * (hv/domain_mm.c says why).  Asked before the first domain runs.
  */
-int lab4_checking(void);
-/* Its answer once asked (every domain asks before it runs): 1 = not. */
 extern int lab4_unchecked;
-/* mmu_update while lab4_checking() is 0: plain writes to the caller's own
+/* mmu_update while lab4_unchecked: plain writes to the caller's own
  * frames, what it could do through its own mappings.  0 / -errno. */
 long mmu_update_unchecked(unsigned long ureqs, unsigned long count,
                           unsigned long pdone, unsigned long foreigndom);

@@ -367,6 +367,15 @@ def until_lab_checks():
           "until_lab without a reason is refused")
     check("before the test's own lab" in str(parse("lab = 2\nuntil_lab = 1\nuntil_lab_reason = x\n")),
           "until_lab before the test's lab is refused")
+    t = parse("until_lab = 3\nuntil_lab_reason = replaced by lab4/gdt-gs\n")
+    try:
+        spec._check_replacements([t], 4, None)
+        why = "accepted"
+    except spec.SpecError as e:
+        why = str(e)
+    check("names lab4/gdt-gs, which is no test" in why,
+          "an until_lab_reason naming a lab 4 test that does not exist is refused", why)
+    spec._check_replacements([t], 3, None)  # lab 4's tests not loaded: no claim to check
 
 
 def check_until_lab(scratch):

@@ -558,7 +558,8 @@ def main() -> int:
         time.sleep(0.2)
         check(running >= 2 and p.returncode == 130 and not survivors(tag),
               "SIGINT stops grading (status 130) and kills the %d running emulators" % running,
-              "status %s, survivors: %s" % (p.returncode, survivors(tag)))
+              "status %s, survivors: %s; its last output:\n%s"
+              % (p.returncode, survivors(tag), (p.stdout.read().decode(errors="replace") if p.stdout else "")[-1200:]))
 
         # 4. run.py (make qemu / make bochs), without a terminal.
         print("run.py")

@@ -32,6 +32,7 @@
  * that replays it (tools/fuzz).
  */
 #include <guest/pmap.h>
+#include <guest/fuzz_rng.h>
 
 #define AUDIT_EVERY 64
 #define NREQ 8 /* requests per batch at most, the terminator included */
@@ -53,7 +54,7 @@ static union {
 static unsigned int done_word;
 static unsigned long canary_after = CANARY;
 
-static uint32_t seed, rng;
+static uint32_t seed;
 static unsigned long call_no, ncalls, trace_from = ~0UL, audits;
 static unsigned long stats_ok, stats_err, accepted[NR_KINDS];
 
@@ -67,15 +68,6 @@ static unsigned long max_mfn; /* the frame table's size: page_info says */
 /* The frames whose pinned state we put back, and that state at start. */
 static unsigned long tracked[5];
 static int tracked_pinned[5];
-
-/* xorshift32: the same sequence on every emulator. */
-static uint32_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
-}
 
 static unsigned long num_option(const char *name, unsigned long dflt)
 {
@@ -440,9 +432,7 @@ int main(void)
     seed = (uint32_t)num_option("seed", 1);
     ncalls = num_option("calls", 10000);
     trace_from = num_option("trace", ~0UL);
-    rng = seed * 2654435761u + 0x9E3779B9u;
-    if (!rng)
-        rng = 1;
+    fuzz_rng_seed(seed);
     setup();
     report("fuzz_mm start calls=%lu", ncalls);
     for (call_no = 0; call_no < ncalls; call_no++) {

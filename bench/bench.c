@@ -258,7 +258,7 @@ static const struct benchmark {
     { "pte_update_current", bench_map_current, REPEAT },
     { "space_switch", bench_switch, REPEAT },
     { "irq_disable_enable", bench_irq_off_on, REPEAT },
-    { "fork_per_page", bench_fork, REPEAT },
+    { "space_fork_per_page", bench_fork, REPEAT },
     { "work_compute", work_compute, 1 },
     { "work_fork_exec_exit", work_fork_exec_exit, 1 },
 };

@@ -55,6 +55,19 @@ static void uart_putc(uint16_t port, char c)
     outb(port, (uint8_t)c);
 }
 
+/* 115200 baud, 8 data bits, no parity, one stop bit, FIFOs on: what
+ * the hypervisor's console sets (nobody may have done it before us). */
+static void uart_init(uint16_t port)
+{
+    outb(port + 1, 0x00); /* no UART interrupts          */
+    outb(port + 3, 0x80); /* DLAB: the divisor follows   */
+    outb(port + 0, 0x01); /* divisor 1: 115200 baud      */
+    outb(port + 1, 0x00);
+    outb(port + 3, 0x03); /* 8N1, DLAB off               */
+    outb(port + 2, 0xC7); /* FIFOs on and cleared        */
+    outb(port + 4, 0x03); /* DTR, RTS                    */
+}
+
 static void uart_puts(uint16_t port, const char *s)
 {
     while (*s)
@@ -89,6 +102,8 @@ void port_exit(int code)
 
     snprintf(line, sizeof(line), "end status=%d\n", code);
     uart_puts(COM2, line);
+    while (!(inb(COM2 + 5) & 0x40) || !(inb(COM1 + 5) & 0x40))
+        ; /* both transmitters empty: the last line is out before we stop */
     __asm__ volatile("outw %0, %1" : : "a"((uint16_t)code), "Nd"((uint16_t)0xF4));
     while (*s)
         outb(0x8900, (uint8_t)*s++);
@@ -386,7 +401,7 @@ int port_init(void)
 
 void native_main(void)
 {
-    outb(COM1 + 1, 0); /* UART interrupts off; the BIOS set 115200 8N1 */
-    outb(COM2 + 1, 0);
+    uart_init(COM1);
+    uart_init(COM2);
     bench_main();
 }

@@ -59,7 +59,7 @@ ROWS = [
     ("pte_update_current", "entry of the current space (update_va_mapping)", "pte_update_current", "pte_update_current", "entry"),
     ("space_switch", "address-space switch (NEW_BASEPTR / mov cr3)", "space_switch", "space_switch", "switch"),
     ("irq_disable_enable", "events off and on (upcall mask / cli;sti)", "irq_disable_enable", "irq_disable_enable", "pair"),
-    ("fork_per_page", "fork of a 64-page program", "space_fork_per_page", "space_fork_per_page", "page"),
+    ("space_fork_per_page", "fork of a 64-page program", "space_fork_per_page", "space_fork_per_page", "page"),
     ("event_send_upcall", "event send -> upcall (same domain)", "event_send_upcall", None, "event"),
     ("multicall_per_entry", "multicall entry (xen_version)", "multicall_per_entry", None, "entry"),
     ("work_compute", "WORKLOAD compute-bound (sieve, sort, checksum)", "work_compute", "work_compute", "run"),
@@ -159,7 +159,7 @@ def close(a, b):
 def svg(ratios, path, date):
     """Figure 3's shape: one group per workload, native = 1.0, higher is better."""
     names = list(ratios)
-    w, h, top, base = 120 + 130 * len(names), 330, 40, 260
+    w, h, top, base = max(640, 120 + 130 * len(names)), 330, 40, 260
     parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" '
              'font-size="12">' % (w, h),
              '<text x="%d" y="20" text-anchor="middle" font-size="14">Relative score to native '

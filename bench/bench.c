@@ -27,14 +27,22 @@ PORT_USER_FN static void user_syscalls(void)
     uint32_t lo0, hi0, lo1, hi1;
     unsigned int i;
 
-    __asm__ volatile("rdtsc" : "=a"(lo0), "=d"(hi0));
+    __asm__ volatile("rdtsc"
+                     : "=a"(lo0), "=d"(hi0));
     for (i = 0; i < user_n; i++)
-        __asm__ volatile("int $0x80" : : "a"(2) : "memory");
-    __asm__ volatile("rdtsc" : "=a"(lo1), "=d"(hi1));
+        __asm__ volatile("int $0x80"
+                         :
+                         : "a"(2)
+                         : "memory");
+    __asm__ volatile("rdtsc"
+                     : "=a"(lo1), "=d"(hi1));
     user_ticks = lo1 - lo0;
     (void)hi0;
     (void)hi1;
-    __asm__ volatile("int $0x80" : : "a"(PORT_SYS_exit), "b"(0) : "memory");
+    __asm__ volatile("int $0x80"
+                     :
+                     : "a"(PORT_SYS_exit), "b"(0)
+                     : "memory");
 }
 
 static uint64_t bench_syscall(void)
@@ -54,7 +62,10 @@ static uint64_t bench_page_fault(void)
     port_skip_faults(1);
     t0 = port_rdtsc();
     while (n--)
-        __asm__ volatile(".byte 0xA1; .long 0x1000" : : : "eax", "memory");
+        __asm__ volatile(".byte 0xA1; .long 0x1000"
+                         :
+                         :
+                         : "eax", "memory");
     t0 = port_rdtsc() - t0;
     port_skip_faults(0);
     return t0;
@@ -214,7 +225,10 @@ PORT_USER_FN static void user_touch_and_exit(void)
 
     for (i = 0; i < EXEC_PAGES; i++)
         *(volatile uint32_t *)(PORT_USER_BASE + i * PORT_PAGE_SIZE) = i;
-    __asm__ volatile("int $0x80" : : "a"(PORT_SYS_exit), "b"(0) : "memory");
+    __asm__ volatile("int $0x80"
+                     :
+                     : "a"(PORT_SYS_exit), "b"(0)
+                     : "memory");
 }
 
 static uint64_t work_fork_exec_exit(void)
@@ -229,15 +243,15 @@ static uint64_t work_fork_exec_exit(void)
     for (k = 0; k < ITER; k++) {
         struct port_space *child = port_space_new(), *image;
 
-        port_space_copy(child, space);          /* fork */
-        image = port_space_new();               /* exec */
+        port_space_copy(child, space); /* fork */
+        image = port_space_new();      /* exec */
         for (i = 0; i < EXEC_PAGES; i++)
             port_map(image, PORT_USER_BASE + i * PORT_PAGE_SIZE, port_frame_alloc(), 1);
         port_space_clear(child);
         port_space_free(child);
         port_switch(image);
         port_run_user(user_touch_and_exit, PORT_USER_BASE + EXEC_PAGES * PORT_PAGE_SIZE);
-        port_switch(space);                     /* exit: back to the parent */
+        port_switch(space); /* exit: back to the parent */
         port_space_clear(image);
         port_space_free(image);
     }

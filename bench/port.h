@@ -31,14 +31,15 @@
 static inline uint64_t port_rdtsc(void)
 {
     uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    __asm__ volatile("rdtsc"
+                     : "=a"(lo), "=d"(hi));
     return ((uint64_t)hi << 32) | lo;
 }
 
 struct port_space; /* a ring-3 address space: the kernel's mappings shared */
 
-const char *port_name(void);         /* "pv" or "native" */
-int port_init(void);                 /* traps, page tables: 0 or an error */
+const char *port_name(void); /* "pv" or "native" */
+int port_init(void);         /* traps, page tables: 0 or an error */
 void port_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void port_exit(int code) __attribute__((noreturn));
 

@@ -25,21 +25,31 @@ int enter_user_asm(void (*entry)(void), unsigned long user_esp);
 
 static inline void outb(uint16_t port, uint8_t v)
 {
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+    __asm__ volatile("outb %0, %1"
+                     :
+                     : "a"(v), "Nd"(port));
 }
 static inline uint8_t inb(uint16_t port)
 {
     uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    __asm__ volatile("inb %1, %0"
+                     : "=a"(v)
+                     : "Nd"(port));
     return v;
 }
 static inline void invlpg(unsigned long va)
 {
-    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+    __asm__ volatile("invlpg (%0)"
+                     :
+                     : "r"(va)
+                     : "memory");
 }
 static inline void load_cr3(unsigned long pa)
 {
-    __asm__ volatile("movl %0, %%cr3" : : "r"(pa) : "memory");
+    __asm__ volatile("movl %0, %%cr3"
+                     :
+                     : "r"(pa)
+                     : "memory");
 }
 
 /* ---- the UARTs: COM1 the console, COM2 the result channel (as the
@@ -104,7 +114,9 @@ void port_exit(int code)
     uart_puts(COM2, line);
     while (!(inb(COM2 + 5) & 0x40) || !(inb(COM1 + 5) & 0x40))
         ; /* both transmitters empty: the last line is out before we stop */
-    __asm__ volatile("outw %0, %1" : : "a"((uint16_t)code), "Nd"((uint16_t)0xF4));
+    __asm__ volatile("outw %0, %1"
+                     :
+                     : "a"((uint16_t)code), "Nd"((uint16_t)0xF4));
     while (*s)
         outb(0x8900, (uint8_t)*s++);
     for (;;)
@@ -133,17 +145,20 @@ static uint64_t seg(uint32_t base, uint32_t limit, unsigned int access, unsigned
 
 static void segments_init(void)
 {
-    struct __attribute__((packed)) { uint16_t limit; uint32_t base; } gdtr;
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint32_t base;
+    } gdtr;
 
-    gdt[KERNEL_CS >> 3] = seg(0, 0xFFFFF, 0x9A, 0xC);    /* ring 0 code     */
-    gdt[KERNEL_DS >> 3] = seg(0, 0xFFFFF, 0x92, 0xC);    /* ring 0 data     */
+    gdt[KERNEL_CS >> 3] = seg(0, 0xFFFFF, 0x9A, 0xC); /* ring 0 code     */
+    gdt[KERNEL_DS >> 3] = seg(0, 0xFFFFF, 0x92, 0xC); /* ring 0 data     */
     gdt[TSS_SEL >> 3] = seg((uint32_t)tss, sizeof(tss) - 1, 0x89, 0);
-    gdt[FLAT_RING1_CS >> 3] = seg(0, 0xFFFFF, 0xBA, 0xC); /* DPL 1: unused  */
-    gdt[FLAT_RING1_DS >> 3] = seg(0, 0xFFFFF, 0xB2, 0xC); /* return_from_user */
-    gdt[FLAT_RING3_CS >> 3] = seg(0, 0xFFFFF, 0xFA, 0xC); /* ring 3 code    */
-    gdt[FLAT_RING3_DS >> 3] = seg(0, 0xFFFFF, 0xF2, 0xC); /* ring 3 data    */
+    gdt[FLAT_RING1_CS >> 3] = seg(0, 0xFFFFF, 0xBA, 0xC);             /* DPL 1: unused  */
+    gdt[FLAT_RING1_DS >> 3] = seg(0, 0xFFFFF, 0xB2, 0xC);             /* return_from_user */
+    gdt[FLAT_RING3_CS >> 3] = seg(0, 0xFFFFF, 0xFA, 0xC);             /* ring 3 code    */
+    gdt[FLAT_RING3_DS >> 3] = seg(0, 0xFFFFF, 0xF2, 0xC);             /* ring 3 data    */
     tss[1] = (uint32_t)kernel_trap_stack + sizeof(kernel_trap_stack); /* esp0 */
-    tss[2] = KERNEL_DS;                                                 /* ss0  */
+    tss[2] = KERNEL_DS;                                               /* ss0  */
     gdtr.limit = sizeof(gdt) - 1;
     gdtr.base = (uint32_t)gdt;
     __asm__ volatile("lgdt %0\n\t"
@@ -152,7 +167,8 @@ static void segments_init(void)
                      "movw %w2, %%ds\n\tmovw %w2, %%es\n\tmovw %w2, %%ss\n\t"
                      "movw %w2, %%fs\n\tmovw %w2, %%gs\n\t"
                      "ltr %w3"
-                     : : "m"(gdtr), "i"(KERNEL_CS), "r"(KERNEL_DS), "r"(TSS_SEL));
+                     :
+                     : "m"(gdtr), "i"(KERNEL_CS), "r"(KERNEL_DS), "r"(TSS_SEL));
 }
 
 /* ---- traps: an IDT of our own instead of set_trap_table ---- */
@@ -194,12 +210,31 @@ static void traps_init_native(void)
         guest_trap_16[], guest_trap_17[], guest_trap_18[], guest_trap_19[],
         guest_trap_128[];
     static char *const stubs[20] = {
-        guest_trap_0, guest_trap_1, guest_trap_2, guest_trap_3, guest_trap_4,
-        guest_trap_5, guest_trap_6, guest_trap_7, guest_trap_8, guest_trap_9,
-        guest_trap_10, guest_trap_11, guest_trap_12, guest_trap_13, guest_trap_14,
-        guest_trap_15, guest_trap_16, guest_trap_17, guest_trap_18, guest_trap_19,
+        guest_trap_0,
+        guest_trap_1,
+        guest_trap_2,
+        guest_trap_3,
+        guest_trap_4,
+        guest_trap_5,
+        guest_trap_6,
+        guest_trap_7,
+        guest_trap_8,
+        guest_trap_9,
+        guest_trap_10,
+        guest_trap_11,
+        guest_trap_12,
+        guest_trap_13,
+        guest_trap_14,
+        guest_trap_15,
+        guest_trap_16,
+        guest_trap_17,
+        guest_trap_18,
+        guest_trap_19,
     };
-    struct __attribute__((packed)) { uint16_t limit; uint32_t base; } idtr;
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint32_t base;
+    } idtr;
     unsigned int i;
 
     for (i = 0; i < 20; i++)
@@ -207,7 +242,9 @@ static void traps_init_native(void)
     set_gate(SYSCALL_VECTOR, guest_trap_128, 3); /* the system call */
     idtr.limit = sizeof(idt) - 1;
     idtr.base = (uint32_t)idt;
-    __asm__ volatile("lidt %0" : : "m"(idtr));
+    __asm__ volatile("lidt %0"
+                     :
+                     : "m"(idtr));
     outb(0x21, 0xFF); /* mask every 8259 line: sti lets nothing in */
     outb(0xA1, 0xFF);
 }
@@ -245,7 +282,10 @@ static void paging_init(void)
     load_cr3((unsigned long)kernel_pd);
     __asm__ volatile("movl %%cr0, %%eax\n\t"
                      "orl $0x80010000, %%eax\n\t" /* PG and WP */
-                     "movl %%eax, %%cr0" : : : "eax", "memory");
+                     "movl %%eax, %%cr0"
+                     :
+                     :
+                     : "eax", "memory");
 }
 
 unsigned long port_frame_alloc(void)
@@ -382,12 +422,18 @@ void port_skip_faults(int on)
 
 void port_irq_disable(void)
 {
-    __asm__ volatile("cli" : : : "memory");
+    __asm__ volatile("cli"
+                     :
+                     :
+                     : "memory");
 }
 
 void port_irq_enable(void)
 {
-    __asm__ volatile("sti" : : : "memory");
+    __asm__ volatile("sti"
+                     :
+                     :
+                     : "memory");
 }
 
 int port_init(void)

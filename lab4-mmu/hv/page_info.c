@@ -35,6 +35,7 @@ static long do_page_info(unsigned long mfn, unsigned long out)
 
         memset(&info, 0, sizeof(info));
         info.nr_free = nr_free_frames();
+        info.nr_owned = current->domain->tot_pages;
         if (copy_to_guest(out, &info, sizeof(info)))
             return -EFAULT;
         return (long)found;
@@ -56,6 +57,7 @@ static long do_page_info(unsigned long mfn, unsigned long out)
                  ((pg->type_info & PGT_validated) ? PAGE_INFO_VALIDATED : 0) |
                  ((pg->count_info & PGC_allocated) ? PAGE_INFO_ALLOCATED : 0);
     info.nr_free = nr_free_frames();
+    info.nr_owned = current->domain->tot_pages;
     if (copy_to_guest(out, &info, sizeof(info)))
         return -EFAULT;
     return 0;

@@ -20,8 +20,10 @@
  * that must fail, so a huge count stops there instead of reading on.
  *
  * After every call: the answer is 0 or a small negative error; a request
- * aimed at the hypervisor's memory was refused; the machine's free-frame
- * count has not moved (none of these calls allocates); the boot directory
+ * aimed at the hypervisor's memory was refused; the number of frames this
+ * domain owns has not moved (none of these calls allocates or frees; the
+ * machine's free count is no measure from lab 5 on, where other domains
+ * run meanwhile - the summary's end-of-run count catches a leak); the boot directory
  * is still a validated L2 whose hypervisor slots are unchanged; the
  * guest's canaries are intact and no exception arrived.  Every
  * AUDIT_EVERY calls and at the end, lab 4's frame audit runs on this
@@ -63,7 +65,7 @@ static unsigned long spare_pfn[2];      /* [0] writable, [1] read-only */
 static uint32_t spare_pte[2];           /* their kernel mappings, to put back */
 static unsigned long boot_l2m, kern_l1m, sb_l2m, sb_l1m, spare_m[2], si_mfn;
 static uint32_t hv_slots[1024 - HV_FIRST_SLOT];
-static unsigned long free0;
+static unsigned long owned0;
 static unsigned long max_mfn; /* the frame table's size: page_info says */
 /* The frames whose pinned state we put back, and that state at start. */
 static unsigned long tracked[5];
@@ -358,8 +360,8 @@ static void check(unsigned int kind, long rc, int must_refuse)
     if (HYPERVISOR_page_info(boot_l2m, &pi) < 0 || pi.type != PAGE_TYPE_L2 ||
         !(pi.flags & PAGE_INFO_VALIDATED))
         fail("boot_l2_type", pi.type);
-    if (pi.nr_free != free0)
-        fail("free_frames", pi.nr_free);
+    if (pi.nr_owned != owned0)
+        fail("owned_frames", pi.nr_owned);
     for (i = 0; i < 1024 - HV_FIRST_SLOT; i++)
         if (l2[HV_FIRST_SLOT + i] != hv_slots[i])
             fail("hv_slot", HV_FIRST_SLOT + i);
@@ -413,7 +415,7 @@ static void setup(void)
             fail("page_info_mfn", tracked[i]);
         tracked_pinned[i] = !!(pi.flags & PAGE_INFO_PINNED);
     }
-    free0 = pi.nr_free;
+    owned0 = pi.nr_owned;
     if ((rc = HYPERVISOR_page_info(PAGE_INFO_AUDIT, &pi)) != 0)
         fail("frame_audit_at_start", (unsigned long)rc);
 }

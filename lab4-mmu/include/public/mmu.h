@@ -103,7 +103,7 @@ typedef struct mmuext_op mmuext_op_t;
 /* page_info(PAGE_INFO_AUDIT, out): run the frame audit on the calling
  * domain now, quietly (no result line): returns how many problems it
  * found, 0 for none (the first few are printed on the console), and fills
- * only out->nr_free.  For fuzzers and tests that check the frame table
+ * only out->nr_free and out->nr_owned.  For fuzzers and tests that check the frame table
  * between hypercalls (lab4-mmu/tests/fuzz_mm.c). */
 #define PAGE_INFO_AUDIT (~0UL)
 
@@ -114,6 +114,9 @@ struct parakeet_page_info {
     uint16_t owner;      /* domain id, or DOMID_XEN / DOMID_FREE below      */
     uint16_t flags;      /* PAGE_INFO_* below                              */
     uint32_t nr_free;    /* frames free in the whole machine, right now    */
+    uint32_t nr_owned;   /* frames the *calling* domain owns, right now:   */
+                         /* unlike nr_free, no other domain moves it (lab 5 */
+                         /* runs domains concurrently)                      */
 };
 #define PAGE_INFO_PINNED 1    /* PGT_pinned                         */
 #define PAGE_INFO_VALIDATED 2 /* PGT_validated                      */

@@ -146,7 +146,7 @@ tables: build
 .PHONY: tables
 
 # ---------------------------------------------------------------- targets
-.PHONY: help all build run test grade qemu qemu-gdb gdb bochs dist clean \
+.PHONY: help all build run test trace grade qemu qemu-gdb gdb bochs dist clean \
         skeletons check-skeletons check-exercises check-mutants check-bench doctor deps unit abi gradescope \
         handin fuzz fault-sweep analyze
 
@@ -158,6 +158,7 @@ help:
 	@echo "  make test             everything CI checks (installs missing tools first)"
 	@echo "  make build            build lab LAB into build/labN[-refSPEC]/"
 	@echo "  make qemu             boot lab LAB's guests (TEST=name, default the demo) in QEMU; Ctrl-A X quits"
+	@echo "  make trace            (lab 5 on) boot TEST in QEMU with the scheduler's trace on; draw its timeline SVG, print CPU shares"
 	@echo "  make qemu-gdb         the same, halted, waiting for GDB on port $(GDBPORT)"
 	@echo "  make gdb              attach GDB to make qemu-gdb, with the hypervisor's symbols"
 	@echo "  make bochs            boot the same guests in Bochs (it enforces segment limits)"
@@ -290,6 +291,15 @@ run: deps
 
 test: deps
 	@bash tools/make-test
+
+# make trace LAB=5 TEST=name: boot the test in QEMU with the hypervisor
+# option `trace` (lab 5's scheduler logs every switch and wake on the
+# result channel) and draw the timeline, one lane per domain.
+TRACE_SVG = $(BUILD)/trace-$(or $(subst /,-,$(TEST)),demo).svg
+trace: build
+	$(RUN) --emu qemu --add-hv-args trace </dev/null
+	$(PYTHON) tools/trace.py $(BUILD)/run/result.txt -o $(TRACE_SVG) \
+	  --title "make trace LAB=$(LAB)$(if $(REF), REF=$(REF))$(if $(TEST), TEST=$(TEST))"
 
 # ---------------------------------------------------------------- checks
 UNIT_SRCS := $(foreach d,$(LAB_DIRS_ALL),$(wildcard $(d)/tests/unit/test_*.c))

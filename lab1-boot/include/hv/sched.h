@@ -150,6 +150,15 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 /* Xen's name: end the current domain (if not already ended) and never return. */
 void domain_crash_synchronous(void) __attribute__((noreturn));
 void schedule(void) __attribute__((noreturn));
+/*
+ * Given (hv/domain.c), for lab 5's scheduler, which runs domains
+ * concurrently: build every module now (refused ones say why; returns how
+ * many were built); end one domain (print how it ended, free its memory,
+ * check integrity); print the summary and end the run.
+ */
+unsigned int build_all_domains(void);
+void finish_domain(struct domain *d);
+void print_summary_and_exit(void) __attribute__((noreturn));
 void start_domains(void) __attribute__((noreturn));
 unsigned long get_p2m(const struct domain *d, unsigned long pfn);
 void set_p2m(struct domain *d, unsigned long pfn, unsigned long mfn);

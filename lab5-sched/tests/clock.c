@@ -45,13 +45,17 @@ int main(void)
         t = now();
         if (t < prev)
             backwards++;
+        prev = t;
         if (t < p)
             behind++;
-        else if (t - p > max_ahead)
+        /* Compare only when no update came between: a switch away and
+         * back between the two reads refreshes the record. */
+        if (t < p || published() != p)
+            continue;
+        if (t - p > max_ahead)
             max_ahead = t - p;
-        if (t >= p && t - p > agree)
+        if (t - p > agree)
             far_ahead++;
-        prev = t;
     }
     last = now();
     wc1 = wallclock_now();

@@ -198,12 +198,11 @@ int main(void)
     printf("ctxsw v=%lu: %lu rounds, %lu timer events, %lu upcalls, fpu %08lx%08lx\n", v,
            rounds, nr_timer_events, nr_upcalls, (unsigned long)(x >> 32),
            (unsigned long)x);
-    report("ctxsw v=%lu bad_regs=%lu bad_segs=%lu bad_mem=%lu", v, bad_regs, bad_segs,
-           bad_mem);
-    report("ctxsw v=%lu int3_right=%lu int3_wrong=%lu", v, int3_right, int3_wrong);
-    report("ctxsw v=%lu callback_ok=%d fpu_cw=%#x", v,
-           v == 2 ? alt_upcalls == nr_upcalls : alt_upcalls == 0, cw);
-    report("ctxsw v=%lu fpu=%08lx%08lx", v, (unsigned long)(x >> 32), (unsigned long)x);
-    report("ctxsw v=%lu nm_traps=%lu asked=%lu", v, nm_traps, ts ? rounds : 0);
+    /* One line per copy: the two copies' lines may come in either order. */
+    report("ctxsw v=%lu bad_regs=%lu bad_segs=%lu bad_mem=%lu int3_right=%lu int3_wrong=%lu "
+           "callback_ok=%d fpu_cw=%#x fpu=%08lx%08lx nm_traps=%lu asked=%lu",
+           v, bad_regs, bad_segs, bad_mem, int3_right, int3_wrong,
+           v == 2 ? alt_upcalls == nr_upcalls : alt_upcalls == 0, cw,
+           (unsigned long)(x >> 32), (unsigned long)x, nm_traps, ts ? rounds : 0);
     return 0;
 }

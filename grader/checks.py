@@ -24,6 +24,7 @@ from typing import Dict, List, Optional
 
 import tags
 from emulators import GRUB_FAILED
+from spec import per_domain
 
 END_RE = re.compile(r"^end status=(-?\d+)\s*$", re.M)
 TODO_RE = re.compile(r"^.*\btodo: (LAB \d+ exercise \d+.*)$", re.M | re.I)
@@ -153,6 +154,64 @@ def match_in_order(patterns: List[str], text: str, values: Dict[str, str], chann
     return None
 
 
+# Whose line is it?  `dN: ...` (result channel), `(hv) dN (name): ...`,
+# `(hv)   dN name ...` (the summary) and `[dN] ...` (a guest's console).
+DOMAIN_LINE = re.compile(r"^(?:\(hv\) ?)?\s*(?:d(\d+)(?:[: ]|$)|\[d(\d+)\])")
+
+
+def line_domain(line: str) -> Optional[str]:
+    m = DOMAIN_LINE.match(line)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def pattern_domain(pattern: str) -> Optional[str]:
+    """The domain every match of pattern belongs to, from its literal
+    prefix (`^d0: x` -> "0"), or None (it may match any line)."""
+    return line_domain(literal_prefix(pattern))
+
+
+def match_per_domain(patterns: List[str], text: str, values: Dict[str, str], channel: str):
+    """match_in_order, but each domain's lines are a stream of their own:
+    a pattern naming domain N is searched after the previous match among
+    N's lines only; the hypervisor's other lines are another stream, and
+    a pattern naming no domain searches every line.  Domains that run
+    concurrently (lab 5 on) interleave their lines in any order; each
+    one's own order, and the hypervisor's, still count."""
+    lines = text.split("\n")
+    streams = {"*": text}
+    for dom in set(line_domain(ln) for ln in lines):
+        key = dom if dom is not None else "hv"
+        streams[key] = "\n".join(ln for ln in lines if line_domain(ln) == dom)
+    pos = {}
+    for i, pat in enumerate(patterns, 1):
+        try:
+            rx = re.compile(expand(pat, values), re.M)
+        except KeyError as e:
+            return ("%s pattern %d uses {%s}, which no earlier pattern captured"
+                    % (channel, i, e.args[0]), pat)
+        dom = pattern_domain(pat)
+        key = dom if dom is not None else "hv"
+        stream = streams.get(key, "")
+        m = rx.search(stream, pos.get(key, 0))
+        if not m and dom is None and not rx.search(stream):  # e.g. `Hello` in a guest's line
+            key, stream = "*", text
+            m = rx.search(stream, pos.get(key, 0))
+        if not m:
+            whose = "d%s's lines" % dom if dom is not None else (
+                "the hypervisor's lines" if key == "hv" else "the output")
+            where = "anywhere in %s" % whose if not pos.get(key) else \
+                "in %s after the previous match there" % whose
+            if pos.get(key) and rx.search(stream):
+                where += " (it appears earlier: wrong order?)"
+            return ("%s pattern %d of %d not found %s (matched per domain: domains run "
+                    "concurrently)" % (channel, i, len(patterns), where), expand(pat, values))
+        for k, v in m.groupdict().items():
+            if v is not None:
+                values[k] = re.escape(v)
+        pos[key] = m.end()
+    return None
+
+
 def unfinished(console: str, result: str) -> List[str]:
     """`todo: LAB L exercise E ...` lines (result channel first), unique."""
     seen = []
@@ -230,9 +289,10 @@ def verdict(test, console: str, result: str, outcome, emulator: str,
         v.expected = "every guest line tagged by a guest of this run (grader/tags.py)"
         return v
     values = {"memory": str(test.memory)}
+    match = match_per_domain if per_domain(test) else match_in_order
     for channel, pats, text in (("result", test.results, result),
                                 ("console", test.console, console)):
-        miss = match_in_order(pats, text, values, channel)
+        miss = match(pats, text, values, channel)
         if miss:
             v.kind, (v.reason, v.expected) = "FAIL", miss
             v.nearest = nearest_line(v.expected, text)

@@ -18,9 +18,15 @@ from emulators import Module
 
 EMULATORS = ("qemu", "bochs")
 
+# From lab 5 on, domains run concurrently: their result and console lines
+# interleave.  Patterns are then matched in order per domain (checks.py,
+# match_per_domain) unless a test says `order = global`.
+CONCURRENT_FROM_LAB = 5
+ORDERS = ("global", "per-domain")
+
 KNOWN_KEYS = {"description", "points", "exercises", "modules", "hv_args", "memory",
               "timeout", "results", "console", "reject", "exit", "emulators",
-              "emulators_reason", "demo", "lab", "until_lab", "until_lab_reason",
+              "emulators_reason", "demo", "lab", "until_lab", "until_lab_reason", "order",
               # grader extensions, used by grader/selftest: boot this file
               # from $BUILD instead of hv.elf; its lines carry no guest tags
               "kernel", "guest_tags"}
@@ -54,6 +60,8 @@ class Test:
     kernel: str = "hv.elf"
     guest_tags: bool = True           # guest lines must carry this run's tags (tags.py)
     hidden: bool = False
+    order: str = ""                   # "global", "per-domain", "" = by the lab graded
+    graded_at: int = 0                # the lab being graded (set by load())
 
     @property
     def id(self) -> str:
@@ -147,6 +155,9 @@ def parse_test(section: configparser.SectionProxy, lab: Optional[int], source: s
     if tagged not in ("yes", "no"):
         fail("guest_tags = %r: use yes or no" % tagged)
     t.guest_tags = tagged == "yes"
+    t.order = section.get("order", "").strip()
+    if t.order and t.order not in ORDERS:
+        fail("order = %r: use global or per-domain" % t.order)
     for p in t.results + t.console + t.reject:
         try:
             # Placeholders are filled in later; check the rest compiles.
@@ -154,6 +165,15 @@ def parse_test(section: configparser.SectionProxy, lab: Optional[int], source: s
         except re.error as e:
             fail("pattern %r does not compile: %s" % (p, e))
     return t
+
+
+def per_domain(t: Test) -> bool:
+    """Are t's patterns matched in order per domain (checks.py)?  At the
+    lab it says (`order =`), else from CONCURRENT_FROM_LAB on."""
+    order = getattr(t, "order", "")
+    if order:
+        return order == "per-domain"
+    return getattr(t, "graded_at", 0) >= CONCURRENT_FROM_LAB
 
 
 def retired(t: Test, lab: int) -> Optional[str]:
@@ -207,6 +227,7 @@ def load(root: str, max_lab: int, hidden_dir: Optional[str] = None,
                     tests.append(t)
     seen = {}
     for t in tests:
+        t.graded_at = max_lab
         if t.id in seen:
             raise SpecError("test %s is defined twice: %s and %s" % (t.id, seen[t.id], t.source))
         seen[t.id] = t.source

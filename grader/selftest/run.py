@@ -125,6 +125,39 @@ def unit_checks():
           str(todos))
     tag_checks()
     until_lab_checks()
+    per_domain_checks()
+
+
+def per_domain_checks():
+    """From lab 5 domains run concurrently: patterns match in order per domain."""
+    print("per-domain matching (no emulator)")
+    import spec
+    text = ("d1: a\nd0: a\n(hv) d1 (x): ended\nd0: b\nd0: end poweroff\nintegrity ok\n"
+            "d1: end poweroff\nintegrity ok\nsummary d0 name=x\n")
+    pats = [r"^d0: a$", r"^d0: b$", r"^d0: end poweroff$", r"^integrity ok$", r"^d1: a$",
+            r"^d1: end poweroff$", r"^integrity ok$", r"^summary d0"]
+    check(checks.match_in_order(pats, text, {}, "result") is not None,
+          "sequential patterns fail on interleaved domains in global order")
+    check(checks.match_per_domain(pats, text, {}, "result") is None,
+          "per domain, each domain's lines and the hypervisor's match in their own order")
+    miss = checks.match_per_domain([r"^d0: b$", r"^d0: a$"], text, {}, "result")
+    check(miss is not None and "d0's lines" in miss[0] and "wrong order" in miss[0],
+          "per domain, a domain's own order still counts", str(miss))
+    miss = checks.match_per_domain([r"^integrity ok$"] * 3, text, {}, "result")
+    check(miss is not None, "per domain, the hypervisor's lines are counted too", str(miss))
+    check(checks.match_per_domain([r"d1 \(x\): ended", r"^\(hv\) d1"], text, {}, "console")
+          is not None and checks.pattern_domain(r"^\(hv\)   d0 spinner +x") == "0"
+          and checks.pattern_domain(r"\[d1\] Hello") == "1"
+          and checks.pattern_domain(r"^summary d0") is None,
+          "console lines and patterns are told apart by domain")
+    t = spec.Test(lab=1, name="x", source="-")
+    t.graded_at = spec.CONCURRENT_FROM_LAB - 1
+    ok = not spec.per_domain(t)
+    t.graded_at = spec.CONCURRENT_FROM_LAB
+    ok = ok and spec.per_domain(t)
+    t.order = "global"
+    check(ok and not spec.per_domain(t),
+          "per-domain order from CONCURRENT_FROM_LAB on, unless `order = global`")
 
 
 def tag_checks():

@@ -7,7 +7,8 @@
  * the same hypercall by a later lab, it replaces lab 3's) keeps a
  * software deadline instead and the tick raises VIRQ_DEBUG when it is
  * due - at most once a tick, as the PIT's interrupts could not come
- * closer either.  Same arguments, same checks, same meaning: `period` is
+ * closer either; and not while the last one is still pending, so none
+ * is merged into another while its domain waits for the CPU.  Same arguments, same checks, same meaning: `period` is
  * still in PIT ticks (1/PIT_HZ s).
  */
 #include <hv/bvt.h>
@@ -43,6 +44,8 @@ REGISTER_HYPERCALL(__HYPERVISOR_debug_virq, do_debug_virq5);
 
 void debug_virq_tick5(uint64_t now)
 {
+    unsigned int port;
+
     if (!debug_remaining || !debug_target)
         return;
     if (!domain_alive(debug_target->domain)) { /* a source dies with its domain */
@@ -52,6 +55,10 @@ void debug_virq_tick5(uint64_t now)
     }
     if (now < debug_next)
         return;
+    port = debug_target->virq_to_evtchn[VIRQ_DEBUG];
+    if (port && test_bit(port, debug_target->domain->shared_info->evtchn_pending))
+        return; /* the last one not yet taken (its domain may be waiting for
+                   the CPU): wait, rather than merge two into one bit */
     send_guest_virq(debug_target, VIRQ_DEBUG);
     debug_next += debug_period_ns;
     if (debug_next < now)

@@ -73,6 +73,7 @@ static void calibrate_tsc(void)
     tsc_scale = time_scale_for(tsc_hz);
     //@ stub
     //@ EXERCISE_TODO(5, 1, "calibrate the TSC");
+    //@ (void)pit_read_count;
     //@ tsc_hz = 1000000000ULL; /* a guess: 1 GHz */
     //@ tsc_scale = time_scale_for(tsc_hz);
     //@ end
@@ -175,8 +176,10 @@ void update_vcpu_system_time(struct vcpu *v)
     __asm__ volatile("" ::: "memory");
     t->version++;
     //@ stub
+    //@ static int said; /* it runs every tick: say it once */
     //@ (void)t;
-    //@ EXERCISE_TODO(5, 2, "publish system time");
+    //@ if (!said++)
+    //@     EXERCISE_TODO(5, 2, "publish system time");
     //@ end
 }
 

@@ -1,0 +1,161 @@
+/*
+ * hv/bvt.c - Borrowed Virtual Time (lab 5, exercise 5), and sched_op
+ * yield and block on top of it.
+ *
+ * Every runnable domain has an actual virtual time, avt, that advances by
+ * its run time times its mcu_advance (BVT_WEIGHT_UNIT / weight): a domain
+ * of weight 3 ages a third as fast as one of weight 1, so it runs three
+ * times as long before it is no longer the furthest behind.  The
+ * scheduler always runs the lowest *effective* virtual time, evt: avt,
+ * minus the warp while the domain is warping.
+ *
+ * Warp is what makes BVT low-latency: a domain woken by an event (a timer,
+ * a packet) with warp= set jumps back by that much virtual time, so it
+ * runs at once instead of waiting its turn; it may stay warped for at
+ * most warpl= ms, and after that must run unwarped for warpu= ms before
+ * it may warp again - so warp buys latency, never more than its share.
+ *
+ * A woken domain's avt is first raised to the scheduler's virtual time
+ * (the least avt of the others that are runnable): sleeping earns no
+ * credit, or a domain that slept for a second would then own the CPU for
+ * a second.
+ *
+ * The run queue is every domain slot (MAX_DOMAINS, 16): picking the
+ * lowest evt is one pass, which at this size is simpler and no slower
+ * than keeping a sorted list.
+ */
+#include <hv/bvt.h>
+#include <hv/event.h>
+#include <hv/exercise.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/time.h>
+
+/* The warp in virtual time: warp ns of run time at v's weight. */
+static uint64_t warp_vt(const struct vcpu *v)
+{
+    return (uint64_t)v->warp * SI(v)->mcu_advance;
+}
+
+/* Exercise 5: v ran ran_ns: its actual virtual time advances. */
+void bvt_account(struct vcpu *v, uint64_t ran_ns)
+{
+    /* LAB 5: your code here (exercise 5: advance virtual time) */
+    (void)v; (void)ran_ns;
+}
+
+/* Exercise 5: end a warp that has lasted warpl; recompute evt. */
+void bvt_update_evt(struct vcpu *v, uint64_t now)
+{
+    struct sched_info *si = SI(v);
+    /* LAB 5: your code here (exercise 5: effective virtual time) */
+    (void)si; (void)now; (void)warp_vt;
+    v->evt = v->avt;
+}
+
+/* The scheduler's virtual time: the least avt of the runnable others. */
+static uint64_t svt(const struct vcpu *except)
+{
+    uint64_t min = ~0ULL;
+    unsigned int i;
+
+    for (i = 0; i < nr_domains; i++) {
+        const struct vcpu *w = domains[i].vcpu;
+        if (w && w != except && vcpu_runnable(w) && w->avt < min)
+            min = w->avt;
+    }
+    return min == ~0ULL ? except->avt : min;
+}
+
+/* Exercise 5: v was woken by an event. */
+void bvt_wake(struct vcpu *v, uint64_t now)
+{
+    struct sched_info *si = SI(v);
+    /* LAB 5: your code here (exercise 5: wake and warp) */
+    (void)si; (void)svt;
+    bvt_update_evt(v, now);
+}
+
+/*
+ * Exercise 5: the runnable vcpu with the lowest evt (ties: the lowest
+ * domain id), not `skip` unless it is the only one; NULL if none.
+ */
+struct vcpu *bvt_pick(struct vcpu *skip)
+{
+    struct vcpu *best = NULL;
+    unsigned int i;
+    /* LAB 5: your code here (exercise 5: pick) */
+    EXERCISE_TODO(5, 5, "pick");
+    for (i = 0; i < nr_domains && !best; i++) /* the first runnable */
+        if (domains[i].vcpu && vcpu_runnable(domains[i].vcpu))
+            best = domains[i].vcpu;
+    (void)skip;
+    return best;
+}
+
+/*
+ * Given: block without a scheduler to switch to (inside a multicall,
+ * whose remaining entries must still run): lab 3's way, halt until an
+ * interrupt's handler has woken it.  Other domains wait meanwhile.
+ */
+static void block_in_place(struct vcpu *v)
+{
+    while (v->domain->state == DOMSTATE_blocked) {
+        if (!event_source_armed(v)) {
+            domain_crash(v->domain, "blocked with no event source that could wake it");
+            return;
+        }
+        __asm__ volatile("sti; hlt; cli" ::: "memory");
+    }
+}
+
+/*
+ * sched_op(cmd, arg) at lab 5 (it replaces lab 3's):
+ *   yield:    let the scheduler run another domain (this one stays
+ *             runnable and runs again at its turn); returns 0.
+ *   block:    as in lab 3 (unmask events; return at once if one is
+ *             pending; a domain nothing could wake is destroyed), but the
+ *             CPU goes to the other domains until an event wakes it.
+ *   shutdown: as in lab 3.
+ * A switch never returns here: the guest's %eax (the result) is set in
+ * its frame first, which context_save keeps.
+ */
+static long do_sched_op5(unsigned long cmd, unsigned long arg)
+{
+    struct vcpu *v = current;
+    struct cpu_user_regs *regs = guest_cpu_user_regs();
+    /* Called directly (not from a multicall): the frame's %eax is our number. */
+    int direct = regs->eax == __HYPERVISOR_sched_op;
+
+    switch (cmd) {
+    case SCHEDOP_yield:
+        /* LAB 5: your code here (exercise 5: yield) */
+        (void)direct;
+        return 0;
+    case SCHEDOP_block:
+        v->domain->shared_info->vcpu_info[0].evtchn_upcall_mask = 0;
+        if (event_pending(v))
+            return 0;
+        if (!event_source_armed(v)) {
+            domain_crash(v->domain, "blocked with no event source that could wake it");
+            return 0;
+        }
+        v->domain->state = DOMSTATE_blocked;
+        SI(v)->was_blocked = 1;
+        v->warping = 0;
+        SI(v)->unwarp_time = NOW();
+        /* LAB 5: your code here (exercise 5: block) */
+        EXERCISE_TODO(5, 5, "block");
+        (void)direct;
+        block_in_place(v);
+        return 0;
+    case SCHEDOP_shutdown:
+        if (arg > SHUTDOWN_crash)
+            return -EINVAL;
+        domain_shutdown(v->domain, arg);
+        return 0;
+    default:
+        return -ENOSYS;
+    }
+}
+REGISTER_HYPERCALL(__HYPERVISOR_sched_op, do_sched_op5);

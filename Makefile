@@ -325,12 +325,13 @@ check-exercises:
 check-mutants:
 	@$(PYTHON) tools/check-mutants.py --jobs $(JOBS) $(MUTANTS)
 
-# Instructions per paravirtual operation (lab 3's and lab 4's bench guests,
+# Instructions per paravirtual operation (lab 3's, 4's and 5's bench guests,
 # REF=all) on both emulators, against tools/bench-baseline.ini: a path >10 %
 # longer fails.
 check-bench:
 	@$(MAKE) --no-print-directory build LAB=3 REF=all
 	@$(if $(wildcard lab4-*),$(MAKE) --no-print-directory build LAB=4 REF=all,true)
+	@$(if $(wildcard lab5-*),$(MAKE) --no-print-directory build LAB=5 REF=all,true)
 	@$(PYTHON) tools/check-bench.py --build build/lab3-refall
 
 # The hypercall fuzzer guest (tools/fuzz): CALLS seeded random hypercalls

@@ -141,6 +141,7 @@ static long do_sched_op5(unsigned long cmd, unsigned long arg)
             return 0;
         }
         v->domain->state = DOMSTATE_blocked;
+        sched_trace("block d%u", v->domain->domain_id);
         SI(v)->was_blocked = 1;
         v->warping = 0;
         SI(v)->unwarp_time = NOW();

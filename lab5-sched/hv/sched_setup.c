@@ -187,6 +187,7 @@ void sched_print_summary_and_exit(void)
     uint64_t total = 0;
     unsigned int i;
 
+    sched_trace_dump();
     for (i = 0; i < nr_domains; i++)
         if (domains[i].vcpu && sched_info[i].has_run)
             total += domains[i].vcpu->cpu_time;

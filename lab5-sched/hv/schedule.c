@@ -53,6 +53,7 @@ void notice_wakes(uint64_t now)
             SI(v)->was_blocked = 1;
         } else if (SI(v)->was_blocked && vcpu_runnable(v)) {
             SI(v)->was_blocked = 0;
+            sched_trace("wake d%u", i);
             bvt_wake(v, now);
         }
     }
@@ -112,6 +113,8 @@ static void do_schedule(void)
 {
     struct vcpu *prev = current, *next = NULL;
     uint64_t now = NOW(), t;
+    unsigned int idled = 0;
+    char name[8];
 
     /* LAB 5: your code here (exercise 6: schedule) */
     EXERCISE_TODO(5, 6, "schedule");
@@ -126,6 +129,12 @@ static void do_schedule(void)
             next = domains[i].vcpu;
     if (!next || !any_alive())
         sched_print_summary_and_exit();
+    if (sched_tracing && (prev != next || idled))
+        sched_trace("switch from=%s to=d%u reason=%s",
+                    idled ? "idle" : trace_name(prev, name, sizeof(name)),
+                    next->domain->domain_id,
+                    idled ? "idle" : !prev ? "start" : sched_reason ? sched_reason : "slice");
+    sched_reason = NULL;
     context_switch(prev, next);       /* exercise 4: never returns */
 }
 

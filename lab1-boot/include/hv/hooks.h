@@ -40,11 +40,11 @@
  *    ------------------  -----------  --------------------  ---------------
  *    do_guest_trap       hv/traps.h   lab 1 hv/traps.c      lab 2 trap_policy.c
  *    test_all_events     hv/traps.h   lab 1 hv/traps.c      lab 3 upcall.c
- *    schedule            hv/sched.h   lab 1 hv/domain.c     (lab 5)
- *    start_domains       hv/sched.h   lab 1 hv/domain.c     (lab 5)
- *    event_source_armed  hv/event.h   lab 3 debug_virq.c    (lab 5)
- *    fpu_switch          hv/sched.h   lab 1 hv/domain.c     (lab 5)
- *    watchdog_init       hv/sched.h   lab 1 hv/watchdog.c   (lab 5)
+ *    schedule            hv/sched.h   lab 1 hv/domain.c     lab 5 schedule.c
+ *    start_domains       hv/sched.h   lab 1 hv/domain.c     lab 5 sched_setup.c
+ *    event_source_armed  hv/event.h   lab 3 debug_virq.c    lab 5 timer.c
+ *    fpu_switch          hv/sched.h   lab 1 hv/domain.c     lab 5 context.c
+ *    watchdog_init       hv/sched.h   lab 1 hv/watchdog.c   lab 5 sched_setup.c
  *    deliver_failsafe_callback
  *                        hv/traps.h   lab 1 hv/traps.c      lab 3 failsafe.c
  *    finish_domain_build hv/sched.h   lab 1 hv/domain.c     lab 4 domain_mm.c

@@ -73,6 +73,13 @@ extern struct vcpu *yield_from; /* sched_op yield: pick another if any   */
 /* Given (hv/sched_setup.c): the watchdog on CPU time, from the tick. */
 void watchdog_tick5(void);
 
+/* Given (hv/trace.c): the trace channel (hypervisor option `trace`). */
+extern int sched_tracing;
+extern const char *sched_reason; /* why schedule() was called: "block", ... */
+void sched_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *trace_name(const struct vcpu *v, char *buf, unsigned int len);
+void sched_trace_dump(void); /* when the run ends */
+
 /* Given (hv/sched_setup.c): the end of the run, with CPU times. */
 void sched_print_summary_and_exit(void) __attribute__((noreturn));
 

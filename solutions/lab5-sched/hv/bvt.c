@@ -162,6 +162,7 @@ static long do_sched_op5(unsigned long cmd, unsigned long arg)
         if (direct) {
             regs->eax = 0;
             yield_from = v;
+            sched_reason = "yield";
             schedule();
         }
         //@ stub
@@ -177,12 +178,14 @@ static long do_sched_op5(unsigned long cmd, unsigned long arg)
             return 0;
         }
         v->domain->state = DOMSTATE_blocked;
+        sched_trace("block d%u", v->domain->domain_id);
         SI(v)->was_blocked = 1;
         v->warping = 0;
         SI(v)->unwarp_time = NOW();
         //@ begin lab5 ex5: block
         if (direct) {
             regs->eax = 0;
+            sched_reason = "block";
             schedule();
         }
         //@ stub

@@ -59,6 +59,7 @@ void notice_wakes(uint64_t now)
             SI(v)->was_blocked = 1;
         } else if (SI(v)->was_blocked && vcpu_runnable(v)) {
             SI(v)->was_blocked = 0;
+            sched_trace("wake d%u", i);
             bvt_wake(v, now);
         }
     }
@@ -118,6 +119,8 @@ static void do_schedule(void)
 {
     struct vcpu *prev = current, *next = NULL;
     uint64_t now = NOW(), t;
+    unsigned int idled = 0;
+    char name[8];
 
     //@ begin lab5 ex6: schedule
     if (prev) {
@@ -126,6 +129,8 @@ static void do_schedule(void)
             context_save(prev);       /* exercise 4 */
         } else {
             fpu_forget(prev);
+            sched_trace("end d%u", prev->domain->domain_id);
+            sched_reason = "end";
             finish_domain(prev->domain); /* its end line, memory, integrity */
         }
     }
@@ -144,6 +149,10 @@ static void do_schedule(void)
             end_stuck_domains();
             continue;
         }
+        if (sched_tracing && !idled++)
+            sched_trace("switch from=%s to=idle reason=%s",
+                        trace_name(prev, name, sizeof(name)),
+                        sched_reason ? sched_reason : "slice");
         __asm__ volatile("sti; hlt; cli" ::: "memory"); /* the tick wakes us */
         t = NOW();
         idle_ns += t - now;
@@ -162,6 +171,12 @@ static void do_schedule(void)
     //@ if (!next || !any_alive())
     //@     sched_print_summary_and_exit();
     //@ end
+    if (sched_tracing && (prev != next || idled))
+        sched_trace("switch from=%s to=d%u reason=%s",
+                    idled ? "idle" : trace_name(prev, name, sizeof(name)),
+                    next->domain->domain_id,
+                    idled ? "idle" : !prev ? "start" : sched_reason ? sched_reason : "slice");
+    sched_reason = NULL;
     context_switch(prev, next);       /* exercise 4: never returns */
 }
 
@@ -191,8 +206,10 @@ void sched_tick(struct cpu_user_regs *regs)
     best = bvt_pick(current);
     if (best && best != current &&
         bvt_should_preempt(current->evt, best->evt,
-                           ctx_allow_ns * SI(current)->mcu_advance))
+                           ctx_allow_ns * SI(current)->mcu_advance)) {
+        sched_reason = best->warping ? "wake" : "slice";
         schedule();
+    }
     //@ stub
     //@ (void)now; (void)best;
     //@ end

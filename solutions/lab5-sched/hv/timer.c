@@ -20,6 +20,7 @@
 
 static void timer_fire(struct vcpu *v)
 {
+    sched_trace("timer d%u", v->domain->domain_id);
     v->timer_deadline = 0;
     send_guest_virq(v, VIRQ_TIMER);
 }

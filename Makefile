@@ -293,12 +293,13 @@ test: deps
 	@bash tools/make-test
 
 # make trace LAB=5 TEST=name: boot the test in QEMU with the hypervisor
-# option `trace` (lab 5's scheduler logs every switch and wake on the
-# result channel) and draw the timeline, one lane per domain.
-TRACE_SVG = $(BUILD)/trace-$(or $(subst /,-,$(TEST)),demo).svg
+# option `trace` (lab 5's scheduler keeps every switch, wake and timer and
+# prints them on the console at the end), keep the console, and draw the
+# timeline, one lane per domain (tools/trace.py).
+TRACE_BASE = $(BUILD)/trace-$(or $(subst /,-,$(TEST)),demo)
 trace: build
-	$(RUN) --emu qemu --add-hv-args trace </dev/null
-	$(PYTHON) tools/trace.py $(BUILD)/run/result.txt -o $(TRACE_SVG) \
+	set -o pipefail; $(RUN) --emu qemu --add-hv-args trace </dev/null | tee $(TRACE_BASE).console
+	$(PYTHON) tools/trace.py $(TRACE_BASE).console $(BUILD)/run/result.txt -o $(TRACE_BASE).svg \
 	  --title "make trace LAB=$(LAB)$(if $(REF), REF=$(REF))$(if $(TEST), TEST=$(TEST))"
 
 # ---------------------------------------------------------------- checks

@@ -2,20 +2,23 @@
 """tools/trace.py - draw lab 5's scheduling trace as a timeline (make trace).
 
 `make trace LAB=5 TEST=name` boots the test with the hypervisor option
-`trace`; the hypervisor then writes every scheduling event on the result
-channel (format: lab5-sched/include/hv/trace.h):
+`trace`; the hypervisor then keeps every scheduling event and prints them
+on the console when the run ends (format: lab5-sched/hv/trace.c):
 
-    trace t=NS switch from=WHO to=WHO why=REASON   (WHO: dN or idle)
-    trace t=NS wake d=N why=timer|event
+    trace t=NS switch from=WHO to=WHO reason=R   (WHO: dN or idle; R: start,
+                                                  slice, wake, block, yield,
+                                                  end, idle)
+    trace t=NS timer dN | wake dN | block dN | end dN
 
-This tool reads that channel and writes an SVG: one lane per domain,
-coloured spans of running, runnable and blocked time, an arrow at every
-switch (from the lane that stopped to the lane that started, labelled
-with the reason) and a mark at every wake.  It prints each domain's
-share of the CPU as the trace shows it and, when the summary has them,
-as the hypervisor counted it (`dN: cpu_ns=N share=P%`).
+This tool reads that console (and the result channel, for the module
+names and the summary's CPU times) and writes an SVG: one lane per
+domain, coloured spans of running, runnable and blocked time, an arrow at
+every switch (from the lane that stopped to the lane that started, its
+reason in the tooltip), a dot at every wake and a tick at every timer.
+It prints each domain's share of the CPU as the trace shows it and, when
+the summary has them, as the hypervisor counted it (`dN: cpu_ns=N`).
 
-    python3 tools/trace.py RESULT_FILE [-o out.svg]
+    python3 tools/trace.py CONSOLE_FILE [RESULT_FILE] [-o out.svg]
     python3 tools/trace.py --self-test
 
 Standard library only, like the grader.
@@ -27,18 +30,19 @@ import sys
 import xml.etree.ElementTree as ET
 from typing import Dict, List, Optional, Tuple
 
-SWITCH = re.compile(r"^trace t=(\d+) switch from=(d\d+|idle) to=(d\d+|idle) why=(\w+)")
-WAKE = re.compile(r"^trace t=(\d+) wake d=(\d+) why=(\w+)")
+SWITCH = re.compile(r"^trace t=(\d+) switch from=(d\d+|idle) to=(d\d+|idle) reason=(\w+)")
+EVENT = re.compile(r"^trace t=(\d+) (timer|wake|block|end) d(\d+)$")
+HV_PREFIX = re.compile(r"^\(hv\) ")
 MODULE = re.compile(r"^module (\d+) file=(\S+)")
 CPU = re.compile(r"^d(\d+): cpu_ns=(\d+)(?: share=([0-9.]+)%)?")
 END = re.compile(r"^d(\d+): end (\S+)")
-# A trailing guest tag or nonce never matters here: lines are matched at
-# their start.
+# Console lines may start with "(hv) "; a guest's tag or nonce at the end
+# of a result line never matters: lines are matched at their start.
 
 COLOURS = {"running": "#2e8b57", "runnable": "#f0c040", "blocked": "#a0a0b0"}
 # What a domain is after it stops running, by the switch's reason.
 AFTER = {"slice": "runnable", "yield": "runnable", "wake": "runnable",
-         "block": "blocked", "end": None, "start": None}
+         "block": "blocked", "end": None, "start": None, "idle": None}
 
 
 class Trace:
@@ -46,7 +50,9 @@ class Trace:
 
     def __init__(self) -> None:
         self.switches: List[Tuple[int, str, str, str]] = []
-        self.wakes: List[Tuple[int, str, str]] = []
+        self.wakes: List[Tuple[int, str, str]] = []  # (t, dN, wake|timer)
+        self.ended: Dict[str, int] = {}
+        self.blocks: List[Tuple[int, str]] = []
         self.names: Dict[str, str] = {}
         self.cpu_ns: Dict[str, int] = {}
         self.ends: Dict[str, str] = {}
@@ -55,14 +61,20 @@ class Trace:
     def parse(cls, text: str) -> "Trace":
         t = cls()
         for line in text.splitlines():
-            line = line.strip()
+            line = HV_PREFIX.sub("", line.strip())
             m = SWITCH.match(line)
             if m:
                 t.switches.append((int(m.group(1)), m.group(2), m.group(3), m.group(4)))
                 continue
-            m = WAKE.match(line)
+            m = EVENT.match(line)
             if m:
-                t.wakes.append((int(m.group(1)), "d" + m.group(2), m.group(3)))
+                when, what, d = int(m.group(1)), m.group(2), "d" + m.group(3)
+                if what in ("wake", "timer"):
+                    t.wakes.append((when, d, what))
+                elif what == "end":
+                    t.ended[d] = when
+                elif what == "block":
+                    t.blocks.append((when, d))
                 continue
             m = MODULE.match(line)
             if m:
@@ -89,7 +101,8 @@ class Trace:
         return sorted(seen, key=lambda d: int(d[1:]))
 
     def bounds(self) -> Tuple[int, int]:
-        times = [s[0] for s in self.switches] + [w[0] for w in self.wakes]
+        times = [s[0] for s in self.switches] + [w[0] for w in self.wakes] + \
+            [b[0] for b in self.blocks] + list(self.ended.values())
         if not times:
             return 0, 1
         return min(times), max(max(times), min(times) + 1)
@@ -114,19 +127,24 @@ class Trace:
             state[d] = new
             since[d] = t
 
-        events = [(t, 0, ("s", a, b, why)) for t, a, b, why in self.switches]
-        events += [(t, 1, ("w", d, why, "")) for t, d, why in self.wakes]
+        # At one time: blocks and ends first, then switches, then wakes.
+        events = [(t, 0, ("b", d, "", "")) for t, d in self.blocks]
+        events += [(t, 0, ("e", d, "", "")) for d, t in self.ended.items()]
+        events += [(t, 1, ("s", a, b, why)) for t, a, b, why in self.switches]
+        events += [(t, 2, ("w", d, why, "")) for t, d, why in self.wakes]
         for t, _, ev in sorted(events, key=lambda e: (e[0], e[1])):
-            if ev[0] == "s":
-                _, a, b, why = ev
-                if a != "idle" and why != "start":
+            kind, a, b, why = ev
+            if kind == "s":
+                if a != "idle" and why not in ("start", "idle") and state.get(a) == "running":
                     move(a, t, AFTER.get(why, "runnable"))
                 if b != "idle":
                     move(b, t, "running")
-            else:
-                _, d, _, _ = ev
-                if state.get(d) == "blocked":
-                    move(d, t, "runnable")
+            elif kind == "b":
+                move(a, t, "blocked")
+            elif kind == "e":
+                move(a, t, None)
+            elif kind == "w" and b == "wake" and state.get(a) == "blocked":
+                move(a, t, "runnable")
         for d in state:
             move(d, stop, None)
         return out
@@ -187,12 +205,17 @@ def svg(trace: Trace, title: str = "") -> str:
         line.set("marker-end", "url(#arrow)")
         ET.SubElement(line, "title").text = "%.3f ms %s -> %s (%s)" % (
             (t - start) / 1e6, a, b, why)
-    for t, d, why in trace.wakes:
-        if d in y:
+    for t, d, what in trace.wakes:
+        if d not in y:
+            continue
+        if what == "wake":
             c = ET.SubElement(root, "circle", cx="%.2f" % x(t), cy=str(y[d] + 4), r="3",
                               fill="#c03030")
-            ET.SubElement(c, "title").text = "%.3f ms %s woken (%s)" % (
-                (t - start) / 1e6, d, why)
+        else:  # its timer fired: a small tick under the lane
+            c = ET.SubElement(root, "line", x1="%.2f" % x(t), y1=str(y[d] + lane - 8),
+                              x2="%.2f" % x(t), y2=str(y[d] + lane - 2), stroke="#3050c0")
+            c.set("class", "timer")
+        ET.SubElement(c, "title").text = "%.3f ms %s: %s" % ((t - start) / 1e6, d, what)
     # Legend and time axis.
     ly = top + lane * len(doms) + 20
     for i, (st, colour) in enumerate(COLOURS.items()):
@@ -205,7 +228,7 @@ def svg(trace: Trace, title: str = "") -> str:
     axis = ET.SubElement(root, "text", x=str(left + 340), y=str(ly + 12))
     axis.set("font-family", "sans-serif")
     axis.set("font-size", "12")
-    axis.text = "%.3f ms to %.3f ms of system time; arrows: switches; dots: wakes" % (
+    axis.text = "%.3f ms to %.3f ms of system time; arrows: switches; dots: wakes; blue: timers" % (
         start / 1e6, stop / 1e6)
     return ET.tostring(root, encoding="unicode")
 
@@ -214,7 +237,7 @@ def report(trace: Trace) -> str:
     """The per-domain shares, from the trace and from the summary."""
     lines = []
     start, stop = trace.bounds()
-    lines.append("trace: %d switches, %d wakes over %.3f ms" % (
+    lines.append("trace: %d switches, %d wakes and timers over %.3f ms" % (
         len(trace.switches), len(trace.wakes), (stop - start) / 1e6))
     shares = trace.shares()
     total_cpu = sum(trace.cpu_ns.values())
@@ -232,14 +255,18 @@ def report(trace: Trace) -> str:
 
 SAMPLE = """module 0 file=hog.elf args="-- x=1"
 module 1 file=lat.elf args=""
-trace t=1000000 switch from=idle to=d0 why=start
-trace t=3000000 switch from=d0 to=d1 why=slice
-trace t=4000000 switch from=d1 to=d0 why=block
-trace t=6000000 wake d=1 why=timer
-trace t=6000000 switch from=d0 to=d1 why=wake
-trace t=7000000 switch from=d1 to=d0 why=yield
-trace t=9000000 switch from=d0 to=d1 why=end
-trace t=11000000 switch from=d1 to=idle why=end
+(hv) trace t=1000000 switch from=idle to=d0 reason=start
+(hv) trace t=3000000 switch from=d0 to=d1 reason=slice
+(hv) trace t=4000000 block d1
+(hv) trace t=4000000 switch from=d1 to=d0 reason=block
+(hv) trace t=6000000 timer d1
+(hv) trace t=6000000 wake d1
+(hv) trace t=6000000 switch from=d0 to=d1 reason=wake
+(hv) trace t=7000000 switch from=d1 to=d0 reason=yield
+(hv) trace t=9000000 end d0
+(hv) trace t=9000000 switch from=d0 to=d1 reason=end
+(hv) trace t=11000000 end d1
+(hv) trace end: 0 events dropped (the buffer holds 65536 bytes)
 d0: cpu_ns=6000000 share=75.0%
 d1: cpu_ns=2000000 share=25.0%
 d0: end poweroff
@@ -274,11 +301,13 @@ def self_test() -> int:
         root = None
     if root is not None:
         ns = "{http://www.w3.org/2000/svg}"
-        if len(root.findall(ns + "line")) != 5:
-            problems.append("expected 5 switch arrows, got %d"
-                            % len(root.findall(ns + "line")))
+        arrows = [e for e in root.findall(ns + "line") if e.get("class") != "timer"]
+        if len(arrows) != 5:
+            problems.append("expected 5 switch arrows, got %d" % len(arrows))
         if len(root.findall(ns + "circle")) != 1:
             problems.append("expected 1 wake mark")
+        if len([e for e in root.findall(ns + "line") if e.get("class") == "timer"]) != 1:
+            problems.append("expected 1 timer mark")
     rep = report(t)
     for needle in ("d0   hog.elf", "75.0% of the CPU time", "ended: poweroff"):
         if needle not in rep:
@@ -293,22 +322,26 @@ def self_test() -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("result", nargs="?", help="the result channel of a traced run")
-    ap.add_argument("-o", "--out", help="where the SVG goes (default: RESULT.svg)")
+    ap.add_argument("files", nargs="*",
+                    help="the console of a traced run, and optionally its result channel")
+    ap.add_argument("-o", "--out", help="where the SVG goes (default: FIRST_FILE.svg)")
     ap.add_argument("--title", default="")
     ap.add_argument("--self-test", action="store_true")
     a = ap.parse_args()
     if a.self_test:
         return self_test()
-    if not a.result:
-        ap.error("a result file is needed (or --self-test)")
-    with open(a.result, errors="replace") as f:
-        trace = Trace.parse(f.read())
+    if not a.files:
+        ap.error("a console file is needed (or --self-test)")
+    text = ""
+    for name in a.files:
+        with open(name, errors="replace") as f:
+            text += f.read() + "\n"
+    trace = Trace.parse(text)
     if not trace.switches:
         print("trace: no trace lines in %s: was the run made with the hypervisor "
-              "option `trace`, at lab 5 or later?" % a.result, file=sys.stderr)
+              "option `trace`, at lab 5 or later?" % " ".join(a.files), file=sys.stderr)
         return 1
-    out = a.out or a.result + ".svg"
+    out = a.out or a.files[0] + ".svg"
     with open(out, "w") as f:
         f.write(svg(trace, a.title))
     print(report(trace))

@@ -33,7 +33,7 @@ from typing import Dict, List, Optional, Tuple
 SWITCH = re.compile(r"^trace t=(\d+) switch from=(d\d+|idle) to=(d\d+|idle) reason=(\w+)")
 EVENT = re.compile(r"^trace t=(\d+) (timer|wake|block|end) d(\d+)$")
 HV_PREFIX = re.compile(r"^\(hv\) ")
-MODULE = re.compile(r"^module (\d+) file=(\S+)")
+MODULE = re.compile(r'^module (\d+) file=(\S+)(?: args="(?:[^"]*?\bname=([^\s"]+))?)?')
 CPU = re.compile(r"^d(\d+): cpu_ns=(\d+)(?: share=([0-9.]+)%)?")
 END = re.compile(r"^d(\d+): end (\S+)")
 # Console lines may start with "(hv) "; a guest's tag or nonce at the end
@@ -78,7 +78,7 @@ class Trace:
                 continue
             m = MODULE.match(line)
             if m:
-                t.names["d" + m.group(1)] = m.group(2).rsplit("/", 1)[-1]
+                t.names["d" + m.group(1)] = m.group(3) or m.group(2).rsplit("/", 1)[-1]
                 continue
             m = CPU.match(line)
             if m:

@@ -56,6 +56,23 @@ uint64_t now(void)
     return system + (tsc > stamp ? scale_delta(tsc - stamp, mul, shift) : 0);
 }
 
+uint64_t now_moving(void)
+{
+    static uint64_t last;
+    static unsigned long same;
+    uint64_t t = now();
+
+    if (t != last) {
+        last = t;
+        same = 0;
+    } else if (++same == TIME_STALL_READS) {
+        report("time stands still: now()=%llu for %lu reads in a row",
+               (unsigned long long)t, same);
+        shutdown(SHUTDOWN_crash);
+    }
+    return t;
+}
+
 void wallclock_at_boot(uint32_t *sec, uint32_t *nsec)
 {
     volatile shared_info_t *s = (volatile shared_info_t *)start_info->shared_info_va;

@@ -25,14 +25,14 @@ int main(void)
     late = start && t > start;
     if (t > start)
         start = t;
-    while (now() < start)
+    while (now_moving() < start)
         ;
     /* From start, not from our first read: if another domain ran at
      * start, that gap is its time.  The last gap counts up to end only. */
     end = start + span;
     prev = start;
     for (;;) {
-        t = now();
+        t = now_moving();
         if (t > end)
             t = end;
         if (t - prev > gap)

@@ -22,7 +22,7 @@ int main(void)
 
     events_init();
     timer_init();
-    while (now() < start)
+    while (now_moving() < start)
         ;
     for (i = 0; i < n; i++) {
         unsigned long seen = nr_timer_events;

@@ -14,7 +14,7 @@ int main(void)
 
     local_irq_disable(); /* never undone */
     end = now() + span;
-    while (now() < end)
+    while (now_moving() < end)
         ;
     report("masked spun_ms=%lu", (unsigned long)(span / NSEC_PER_MSEC));
     return 0;

@@ -14,7 +14,7 @@
 /* Spin (events on) until system time reaches t. */
 static void spin_until(uint64_t t)
 {
-    while (now() < t)
+    while (now_moving() < t)
         ;
 }
 

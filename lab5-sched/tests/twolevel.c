@@ -10,18 +10,21 @@
 #include <guest/options.h>
 #include <guest/uthread.h>
 
+/* Without a working timer nothing would ever stop the first task: it
+ * gives up after LOOP_CAP loops (about a second of QEMU). */
+#define LOOP_CAP 50000000UL
 static volatile unsigned long count[2] USER_DATA;
 static uint8_t stacks[2][2048] USER_DATA __attribute__((aligned(16)));
 
 USER_FN static void task0(void)
 {
-    while (!uthread_stop)
+    while (!uthread_stop && count[0] < LOOP_CAP)
         count[0]++;
     user_syscall3(SYS_exit, 0, 0, 0);
 }
 USER_FN static void task1(void)
 {
-    while (!uthread_stop)
+    while (!uthread_stop && count[1] < LOOP_CAP)
         count[1]++;
     user_syscall3(SYS_exit, 1, 0, 0);
 }

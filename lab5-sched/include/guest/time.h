@@ -41,6 +41,14 @@ static inline uint64_t rdtsc(void)
 
 /* System time now, in ns since the hypervisor booted. */
 uint64_t now(void);
+/*
+ * now() for loops that wait for a time to come: if system time has not
+ * moved for TIME_STALL_READS reads in a row (exercises 1-2 not done: the
+ * record is never published), report it and end the domain, so the test
+ * fails at once instead of spinning until its timeout.
+ */
+#define TIME_STALL_READS 1000000UL
+uint64_t now_moving(void);
 /* How many times now() found the record being written and read it again. */
 extern unsigned long nr_time_retries;
 /* The wall clock at boot (seconds, ns) as published, read consistently. */

@@ -5,7 +5,8 @@
  * op=spin ms=N: read system time from shared_info (version protocol, TSC
  *   scaled as the hypervisor says) until N ms have passed, counting loop
  *   iterations; report whether time ever went backwards, and the count.
- *   Two of these in parallel only both finish if the hypervisor preempts.
+ *   A gap of over 0.5 ms between two reads means another domain ran
+ *   meanwhile: with three domains each spinner must see one (preempted=1).
  * op=timer: bind VIRQ_TIMER, set a timer 5 ms ahead, block; report that
  *   it woke at or after the deadline and within two ticks of it.
  */
@@ -74,20 +75,22 @@ int main(void)
             span = span * 10 + (uint64_t)(*p - '0');
         span *= 1000000ULL;
         uint64_t start, last, t;
-        unsigned long loops = 0, backwards = 0;
+        unsigned long loops = 0, backwards = 0, gaps = 0;
 
         start = last = now();
 
         while ((t = now()) - start < span && loops < 2000000) {
             if (t < last)
                 backwards++;
+            if (t > last + 500000)   /* 0.5 ms between two reads: another ran */
+                gaps++;
             last = t;
             loops++;
         }
         /* 2 000 000 loops are far more than 100 ms on Bochs (and the ms= of
          * the tests on QEMU): reaching them means time stood still */
-        report("spin done=%d backwards=%lu loops_nonzero=%d", loops < 2000000,
-               backwards, loops > 0);
+        report("spin done=%d backwards=%lu loops_nonzero=%d preempted=%d",
+               loops < 2000000, backwards, loops > 0, gaps > 0);
         return 0;
     }
     if (op && !strcmp(op, "timer")) {

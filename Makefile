@@ -146,7 +146,7 @@ tables: build
 .PHONY: tables
 
 # ---------------------------------------------------------------- targets
-.PHONY: help all build run test trace grade qemu qemu-gdb gdb bochs dist clean \
+.PHONY: help all build run test trace grade qemu qemu-gdb qemu-record qemu-replay gdb bochs dist clean \
         skeletons check-skeletons check-exercises check-mutants check-bench doctor deps unit abi gradescope \
         handin fuzz fault-sweep analyze
 
@@ -161,6 +161,8 @@ help:
 	@echo "  make trace            (lab 5 on) boot TEST in QEMU with the scheduler's trace on; draw its timeline SVG, print CPU shares"
 	@echo "  make qemu-gdb         the same, halted, waiting for GDB on port $(GDBPORT)"
 	@echo "  make gdb              attach GDB to make qemu-gdb, with the hypervisor's symbols"
+	@echo "  make qemu-record      run TEST once as the grader does, recording it (QEMU record/replay)"
+	@echo "  make qemu-replay      replay that recording, waiting for make gdb: reverse-stepi, reverse-continue"
 	@echo "  make bochs            boot the same guests in Bochs (it enforces segment limits)"
 	@echo "  make grade            grade labs 1..LAB against lab LAB's build"
 	@echo "  make unit             host-side unit tests (ELF checks, formatting) and the ABI test"
@@ -271,9 +273,18 @@ qemu-gdb: build
 bochs: build
 	$(RUN) --emu bochs
 
+# Record a run (as grading runs it) and replay it under GDB, backwards too
+# (grader/replay.py; QEMU only).  qemu-replay does not rebuild: a replay
+# needs the very files that were recorded, and says so when they changed.
+qemu-record: build
+	$(RUN) --emu qemu --record
+
+qemu-replay:
+	$(RUN) --emu qemu --replay --gdb $(GDBPORT)
+
 gdb:
 	@sed -e 's|@PORT@|$(GDBPORT)|g' -e 's|@BUILD@|$(BUILD)|g' .gdbinit.tmpl > .gdbinit
-	@echo "gdb: symbols from $(BUILD)/hv.elf, connecting to localhost:$(GDBPORT) (start make qemu-gdb $(MAKE_ARGS_STR) first)"
+	@echo "gdb: symbols from $(BUILD)/hv.elf, connecting to localhost:$(GDBPORT) (start make qemu-gdb or qemu-replay $(MAKE_ARGS_STR) first)"
 	gdb -q -iex 'set auto-load local-gdbinit off' -x .gdbinit
 
 grade: build

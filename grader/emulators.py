@@ -153,14 +153,19 @@ def with_nonces(modules: List[Module], nonces: Optional[List[str]]) -> List[Modu
 
 def launch_qemu(build: str, modules: List[Module], hv_args: str, memory: int,
                 workdir: str, interactive: bool = False, gdb_port: Optional[int] = None,
-                kernel: str = "hv.elf", nonces: Optional[List[str]] = None) -> Launch:
-    """QEMU argv for one run.  interactive: console on stdio (Ctrl-A X quits)."""
+                kernel: str = "hv.elf", nonces: Optional[List[str]] = None,
+                rr: Optional[str] = None, rr_dir: Optional[str] = None,
+                console_name: str = "console.txt", result_name: str = "result.txt") -> Launch:
+    """QEMU argv for one run.  interactive: console on stdio (Ctrl-A X quits).
+    rr="record" or "replay": QEMU's record/replay into/from rr_dir (see
+    rr_options() below); the channels' files may then be renamed, so a
+    replay does not overwrite what the recording printed."""
     modules = with_nonces(modules, nonces)
     hv = kernel_path(build, kernel)
     paths = module_paths(build, modules)
     os.makedirs(workdir, exist_ok=True)
-    console = os.path.join(workdir, "console.txt")
-    result = os.path.join(workdir, "result.txt")
+    console = os.path.join(workdir, console_name)
+    result = os.path.join(workdir, result_name)
     argv = [QEMU, "-nodefaults", "-accel", "tcg", "-m", str(memory), "-display", "none", "-no-reboot",
             "-kernel", hv, "-append", hv_args]
     if paths:
@@ -172,8 +177,10 @@ def launch_qemu(build: str, modules: List[Module], hv_args: str, memory: int,
         argv += ["-serial", "file:" + console]
     argv += ["-serial", "file:" + result,
              "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-             "-icount", "shift=%d,sleep=off" % ICOUNT_SHIFT,
+             "-icount", "shift=%d,sleep=off" % ICOUNT_SHIFT + rr_icount(rr, rr_dir),
              "-rtc", "base=%s,clock=vm" % SEED_ISO]
+    if rr:
+        argv += rr_options(rr_dir)
     if gdb_port:
         argv += ["-S", "-gdb", "tcp:127.0.0.1:%d" % gdb_port]
     settings = ["emulator: " + qemu_version(),
@@ -183,9 +190,69 @@ def launch_qemu(build: str, modules: List[Module], hv_args: str, memory: int,
                 "memory: %d MiB" % memory,
                 "modules: " + " | ".join(m.cmdline() for m in modules),
                 "hv_args: " + hv_args]
+    if rr:
+        settings.append("record/replay: %s, %s" % (rr, rr_dir))
     return Launch("qemu", argv, workdir, {}, console, result,
                   os.path.join(workdir, "stdout.txt"), os.path.join(workdir, "stderr.txt"),
                   settings=settings)
+
+
+# --- QEMU record/replay (make qemu-record / qemu-replay; issue 19) --------------
+#
+# QEMU 7.2 can record a run and replay it instruction for instruction
+# (docs/devel/replay.rst in QEMU's sources): with -icount, every input
+# from outside the CPU (the clock, serial input, device events) is written
+# to a log (rr=record) and read back from it (rr=replay).  A snapshot of
+# the machine at the start ("init") is kept in a qcow2 image given as a
+# drive with id=rr: GDB's reverse-stepi and reverse-continue load it and
+# replay forwards to the instruction before.  The image starts empty;
+# qemu-img (Debian's qemu-utils) makes it.  Bochs has no GDB stub: this is
+# QEMU's alone.
+
+RR_LOG = "replay.bin"      # QEMU's record of every input
+RR_IMAGE = "rr.qcow2"      # holds the snapshot "init" (empty before recording)
+RR_SNAPSHOT = "init"
+
+
+def rr_icount(rr: Optional[str], rr_dir: Optional[str]) -> str:
+    """What record/replay adds to -icount's options ("" without it)."""
+    if not rr:
+        return ""
+    if rr not in ("record", "replay") or not rr_dir:
+        raise ValueError("rr must be record or replay, with a directory")
+    log = os.path.join(os.path.abspath(rr_dir), RR_LOG)
+    if "," in log:
+        raise SetupError("record directory %r contains a comma, which QEMU's -icount "
+                         "cannot express" % rr_dir)
+    return ",rr=%s,rrfile=%s,rrsnapshot=%s" % (rr, log, RR_SNAPSHOT)
+
+
+def rr_options(rr_dir: str) -> List[str]:
+    """The snapshot drive record/replay needs, and no network (a network
+    device would be one more input to record)."""
+    return ["-drive", "file=%s,if=none,id=rr" % os.path.join(os.path.abspath(rr_dir), RR_IMAGE),
+            "-net", "none"]
+
+
+def rr_new_image(rr_dir: str) -> None:
+    """An empty qcow2 image for the snapshot, made fresh for each recording
+    (it lives in the build directory, never in the repository)."""
+    os.makedirs(rr_dir, exist_ok=True)
+    image = os.path.join(rr_dir, RR_IMAGE)
+    if os.path.exists(image):
+        os.unlink(image)
+    try:
+        r = subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", image, "1M"],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
+    except FileNotFoundError:
+        raise SetupError("qemu-img not found: record/replay keeps its snapshot in a qcow2 "
+                         "image that qemu-img makes (make deps installs it: Debian package "
+                         "qemu-utils, Homebrew qemu)")
+    except subprocess.TimeoutExpired:
+        raise SetupError("qemu-img create %s did not finish in 30 s" % image)
+    if r.returncode != 0:
+        raise SetupError("qemu-img create %s failed (status %d): %s"
+                         % (image, r.returncode, (r.stderr or r.stdout).strip()))
 
 
 _versions: Dict[str, str] = {}

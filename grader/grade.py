@@ -34,6 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import checks   # noqa: E402
 import emulators  # noqa: E402
 import process  # noqa: E402
+import replay   # noqa: E402
 import report   # noqa: E402
 import runtest  # noqa: E402
 import spec     # noqa: E402
@@ -63,6 +64,9 @@ def parse_args(argv=None):
     ap.add_argument("--deadline", type=float, default=0,
                     help="seconds for the whole grade (0: none); runs not finished by then "
                          "are reported as not run")
+    ap.add_argument("--no-record", action="store_true",
+                    help="do not run failing QEMU tests again in record mode after the grade "
+                         "(make qemu-replay; grader/replay.py)")
     ap.add_argument("--run-as", default=None,
                     help="(as root) start the emulators as this unprivileged user")
     ap.add_argument("--root", default=ROOT, help=argparse.SUPPRESS)  # tree holding lab*/
@@ -218,6 +222,27 @@ def main(argv=None) -> int:
     finally:
         process.kill_all()
     pool.shutdown(wait=True)
+
+    # Issue 19: each failing QEMU run, recorded after the fact so that it can
+    # be replayed backwards in GDB.  Nothing is recorded while grading, so a
+    # grade where everything passes is no slower.  Not for a skeleton check
+    # (every test fails by design) nor as root for another user.
+    failing = [rec for tr in results for rec in tr.runs.values()
+               if rec.emulator == "qemu" and not tr.run_passed(rec)]
+    if failing and not (a.no_record or expect_skel or a.run_as or late):
+        print("recording %d failing QEMU run%s again for make qemu-replay ..."
+              % (len(failing), "" if len(failing) == 1 else "s"))
+        sys.stdout.flush()
+        process.allow_again()    # the runs' end stopped new starts (kill_all)
+        try:
+            replay.record_failures(failing, a.build, make_args, a.timeout_scale,
+                                   a.hidden, a.jobs)
+        except KeyboardInterrupt:
+            process.kill_all()
+            print("\ngrade: interrupted; every emulator was stopped.", file=sys.stderr)
+            return 130
+        finally:
+            process.kill_all()
 
     elapsed = time.monotonic() - t0
     report.results_json(results, make_args, elapsed, results_path, expect_skel)

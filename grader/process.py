@@ -128,6 +128,15 @@ def kill_all(gentle: bool = False) -> None:
         kill_group(p, gentle)
 
 
+def allow_again() -> None:
+    """After kill_all() at the normal end of the grade's runs, let new
+    emulators start again (grade.py then records failing runs; a Ctrl-C
+    during that calls kill_all() once more)."""
+    global _STOPPING
+    with _LIVE_LOCK:
+        _STOPPING = False
+
+
 def _size(path: Optional[str]) -> int:
     try:
         return os.path.getsize(path) if path else 0
@@ -163,9 +172,12 @@ class _LogScanner:
 
 
 def watch(p: subprocess.Popen, launch: Launch, timeout: Optional[float],
-          max_output: int = DEFAULT_MAX_OUTPUT, idle: Optional[float] = None) -> RunOutcome:
+          max_output: int = DEFAULT_MAX_OUTPUT, idle: Optional[float] = None,
+          gentle: bool = False) -> RunOutcome:
     """Wait for the run to end or stop it (see the module comment).  idle:
-    stop early when neither channel has grown for that many seconds."""
+    stop early when neither channel has grown for that many seconds.
+    gentle: stop it with SIGTERM first (a QEMU recording a run then closes
+    its record/replay log properly; grader/replay.py)."""
     t0 = time.monotonic()
     scanner = _LogScanner(launch.bochs_log)
     seen = 0
@@ -209,7 +221,7 @@ def watch(p: subprocess.Popen, launch: Launch, timeout: Optional[float],
             except subprocess.TimeoutExpired:
                 pass
     finally:
-        kill_group(p)   # always: even after a normal exit, children may linger
+        kill_group(p, gentle)   # always: even after a normal exit, children may linger
     if stop == "exit" and launch.bochs_log:
         # Bochs may have panicked and quit between two polls.
         panic = scanner.scan()

@@ -159,6 +159,9 @@ def failure_text(tr: TestResult, rec, make_args: str, stream=None) -> List[str]:
     out.append("  rerun:  make %s %s TEST=%s%s" % (emu_target, args, t.name, hidden))
     out.append("  debug:  make qemu-gdb %s TEST=%s%s   and in another terminal:  make gdb %s"
                % (args, t.name, hidden, args))
+    if getattr(rec, "replay", ""):
+        # grader/replay.py: the failing run recorded, to be run backwards in GDB.
+        out.append("  replay: " + rec.replay.strip())
     return out
 
 

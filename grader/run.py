@@ -4,6 +4,7 @@ grader/run.py - boot one test's guests interactively (make qemu / bochs).
 
     python3 grader/run.py --emu qemu|bochs --lab N --build BUILDDIR
         [--test NAME] [--gdb PORT] [--hv-args "..."] [--timeout SECONDS]
+        [--record | --replay]
 
 Without --test it boots the lab's `demo = yes` test (searching labs N down
 to 1).  QEMU: the console (COM1) is this terminal (`-serial mon:stdio`:
@@ -12,6 +13,13 @@ goes to BUILDDIR/run/result.txt.  Bochs: the console file is copied to
 this terminal as it grows.  The emulator is always stopped on exit, on
 Ctrl-C and after --timeout seconds (default 120; none with --gdb).
 The command lines come from emulators.py, as for grading.
+
+--record (make qemu-record) runs the test as the grader does - console
+and result channel to files, the test's timeout - with QEMU recording
+every input into BUILDDIR/record/labL-NAME/, then prints the console.
+--replay (make qemu-replay) replays that recording under GDB's stub
+(QEMU waits for `make gdb`), copying the console to this terminal as the
+replay prints it.  grader/replay.py has the details.
 """
 
 import argparse
@@ -25,6 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import emulators  # noqa: E402
 import process    # noqa: E402
+import replay     # noqa: E402
 import spec       # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -65,9 +74,20 @@ def main(argv=None) -> int:
     ap.add_argument("--hidden", default=None)
     ap.add_argument("--root", default=ROOT, help=argparse.SUPPRESS)
     ap.add_argument("--tests-file", action="append", default=[], help=argparse.SUPPRESS)
+    rr = ap.add_mutually_exclusive_group()
+    rr.add_argument("--record", action="store_true",
+                    help="record the run (QEMU) into BUILD/record/labL-NAME for --replay")
+    rr.add_argument("--replay", action="store_true",
+                    help="replay the recorded run under GDB's stub (with --gdb PORT)")
     a = ap.parse_args(argv)
 
     t = find_test(a)
+    if (a.record or a.replay) and a.emu != "qemu":
+        sys.exit("run: record/replay is QEMU's (Bochs has no GDB stub): use --emu qemu")
+    if a.record:
+        return record_main(a, t)
+    if a.replay:
+        return replay_main(a, t)
     hv_args = a.hv_args if a.hv_args is not None else t.hv_args
     hv_args = " ".join(x for x in (hv_args, a.add_hv_args) if x)
     timeout = a.timeout if a.timeout is not None else (None if a.gdb else 120.0)
@@ -140,6 +160,101 @@ def main(argv=None) -> int:
     return status
 
 
+def record_main(a, t) -> int:
+    """make qemu-record: one run as the grader makes it, recorded."""
+    hv_args = a.hv_args if a.hv_args is not None else t.hv_args
+    timeout = a.timeout if a.timeout else t.timeout
+    print("run: recording %s on qemu: %s" % (t.id, t.description or ""))
+    print("run: modules: %s" % (" | ".join(m.cmdline() for m in t.modules) or "(none)"))
+    sys.stdout.flush()
+    try:
+        rdir, launch, outcome = replay.record(t, a.build, hv_args=hv_args, timeout=timeout)
+    except emulators.SetupError as e:
+        sys.exit("run: %s" % e)
+    except KeyboardInterrupt:
+        process.kill_all(gentle=True)
+        print("\nrun: interrupted")
+        return 130
+    sys.stdout.write(read_text(launch.console))
+    lines = read_text(launch.result).splitlines()
+    print(one_line_summary(lines, launch.result))
+    print("run: recorded %.1f s (%s) into %s (%s)" % (
+        outcome.seconds, "ended by itself" if outcome.stop == "exit" else
+        "stopped: %s %s" % (outcome.stop, outcome.detail), os.path.relpath(rdir),
+        human_size(os.path.join(rdir, emulators.RR_LOG))))
+    args = make_args(a)
+    print("run: replay it, backwards too:  make qemu-replay %s TEST=%s   and in another "
+          "terminal:  make gdb %s" % (args, t.name, args))
+    return 0
+
+
+def replay_main(a, t) -> int:
+    """make qemu-replay: the recording, under GDB's stub, halted."""
+    try:
+        meta, launch = replay.replay_launch(t, a.build, gdb_port=a.gdb)
+    except (replay.Stale, emulators.SetupError) as e:
+        sys.exit("run: %s" % e)
+    for f in (launch.console, launch.result):
+        if os.path.exists(f):
+            os.unlink(f)
+    marker = os.path.join(a.build, replay.RECORD_DIR, replay.REPLAYING)
+    print("run: replaying %s as recorded %s by %s (it %s): %s" % (
+        t.id, meta["recorded"], meta["how"],
+        "ended by itself" if meta["stop"] == "exit" else "was stopped: " + meta["stop"],
+        os.path.relpath(replay.record_dir(a.build, t))))
+    if a.gdb:
+        print("run: QEMU waits for GDB on 127.0.0.1:%d.  In another terminal:  make gdb %s\n"
+              "     reverse-stepi, reverse-continue, reverse-finish and watchpoints run "
+              "backwards; pk-last-trap,\n     pk-who-wrote ADDR and pk-guest-last answer the "
+              "usual questions (handouts/tools.md)." % (a.gdb, make_args(a)))
+    sys.stdout.flush()
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_term)
+    status = 0
+    try:
+        p = process.start(launch)
+        with open(marker, "w") as f:     # .gdbinit and parakeet.py: a replay is running
+            f.write("%s %d\n" % (t.id, p.pid))
+        status = tail_bochs(p, launch, a.timeout or None)
+    except KeyboardInterrupt:
+        print("\nrun: interrupted")
+        status = 130
+    finally:
+        process.kill_all(gentle=True)
+        if os.path.exists(marker):
+            os.unlink(marker)
+    got = read_text(launch.result)
+    print(one_line_summary(got.splitlines(), launch.result))
+    return status
+
+
+def make_args(a) -> str:
+    """LAB=N [REF=...] as the build directory's name says (build/lab2-refall)."""
+    m = re.match(r"lab(\d+)(?:-ref(.+))?$", os.path.basename(os.path.normpath(a.build)))
+    if not m:
+        return "LAB=%d" % a.lab
+    return "LAB=%s%s%s" % (m.group(1), " REF=%s" % m.group(2) if m.group(2) else "",
+                           " HIDDEN=%s" % a.hidden if a.hidden else "")
+
+
+def read_text(path) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+    except (OSError, TypeError):
+        return ""
+
+
+def human_size(path) -> str:
+    try:
+        n = os.path.getsize(path)
+    except OSError:
+        return "no log"
+    return "%s log" % ("%d KiB" % (n >> 10) if n < 10 << 20 else "%d MiB" % (n >> 20))
+
+
 def one_line_summary(lines, path) -> str:
     """`run: 7 domains (hello poweroff, rogue destroyed, ...); end status=0`"""
     end = [x for x in lines if x.startswith("end status=")]
@@ -174,7 +289,8 @@ def unfinished_exercises(lines):
 
 
 def tail_bochs(p, launch, timeout) -> int:
-    """Copy Bochs' console file to the terminal until Bochs ends."""
+    """Copy Bochs' console file to the terminal until Bochs ends (also a
+    QEMU replay's: its serial ports write files, as when it was recorded)."""
     t0 = time.monotonic()
     pos = 0
     out = sys.stdout.buffer

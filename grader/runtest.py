@@ -40,6 +40,8 @@ class RunRecord:
     console: str = ""
     result: str = ""
     command: str = ""     # replays the emulator run
+    nonces: Optional[list] = None   # this boot's nonces (a recording reuses them)
+    replay: str = ""      # the replay command and what checking it found (grade.py)
 
 
 def read_text(path: Optional[str], limit: Optional[int] = None, tail: bool = False) -> str:
@@ -112,7 +114,8 @@ def run_shared(tests, emulator: str, build: str, outdir: str, timeout_scale: flo
                                   seconds if seconds is not None else time.monotonic() - t0,
                                   log, tags.display(console, nonces),
                                   tags.display(result, nonces),
-                                  launch.command_line() if launch and outcome else ""))
+                                  launch.command_line() if launch and outcome else "",
+                                  nonces))
         return recs
 
     try:

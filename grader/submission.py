@@ -511,7 +511,8 @@ def _build_and_grade(tree, lab, ref, emu, out, results, hidden, timeout_scale, u
     os.makedirs(out, exist_ok=True)
     cmd = [sys.executable, os.path.join(GRADER, "grade.py"), "--root", tree, "--lab", str(lab),
            "--build", build_dir, "--emu", emu, "--out", out, "--timeout-scale",
-           str(timeout_scale), "--make-args", " ".join(make_args)]
+           str(timeout_scale), "--make-args", " ".join(make_args),
+           "--no-record"]   # nobody can replay a recording made on the grading machine
     if hidden:
         cmd += ["--hidden", hidden]
     if user:

@@ -9,6 +9,8 @@ fault / silent exit, a skeleton's unfinished exercise) within its time
 limit; that results.json has Gradescope's fields and types, with scores
 consistent with pass/fail, and junit.xml parses with failure counts that
 match; that --expect skeleton accepts exactly the skeleton-like kernel;
+(every grade here runs with --no-record: recording failures again for
+make qemu-replay is tools/test-replay's to check);
 that Ctrl-C (SIGINT) stops grading and kills every emulator; that run.py
 boots a test and honours --timeout; that tests with identical guests and
 options share one boot and keep their own verdicts and logs; and that no
@@ -92,7 +94,7 @@ def grade(scratch, out, extra, timeout=120):
     cmd = [sys.executable, os.path.join(GRADER, "grade.py"), "--lab", "1",
            "--build", os.path.join(scratch, "build"), "--tests-file", TESTS_INI,
            "--out", out, "--max-output", str(MAX_OUTPUT),
-           "--make-args", "LAB=1"] + extra
+           "--make-args", "LAB=1", "--no-record"] + extra
     t0 = time.monotonic()
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                        timeout=timeout, stdin=subprocess.DEVNULL)
@@ -408,7 +410,7 @@ def check_until_lab(scratch):
     out = os.path.join(scratch, "until")
     base = [sys.executable, os.path.join(GRADER, "grade.py"), "--emu", "qemu",
             "--build", os.path.join(scratch, "build"), "--tests-file", ini, "--out", out,
-            "--max-output", str(MAX_OUTPUT), "--jobs", "1"]
+            "--max-output", str(MAX_OUTPUT), "--jobs", "1", "--no-record"]
     r = subprocess.run(base + ["--lab", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=60, stdin=subprocess.DEVNULL)
     check(r.returncode == 0 and "0 runs of 1 tests" in r.stdout
@@ -432,7 +434,7 @@ def check_shared_boot(scratch):
     out = os.path.join(scratch, "shared")
     cmd = [sys.executable, os.path.join(GRADER, "grade.py"), "--lab", "1", "--emu", "qemu",
            "--build", os.path.join(scratch, "build"), "--tests-file", ini, "--out", out,
-           "--max-output", str(MAX_OUTPUT), "--jobs", "2"]
+           "--max-output", str(MAX_OUTPUT), "--jobs", "2", "--no-record"]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                        timeout=120, stdin=subprocess.DEVNULL)
     check("3 runs of 3 tests (2 boots)" in r.stdout, "three tests, two distinct boots: two runs",
@@ -564,7 +566,8 @@ def main() -> int:
         p = subprocess.Popen([sys.executable, os.path.join(GRADER, "grade.py"), "--lab", "1",
                               "--build", os.path.join(scratch, "build"), "--tests-file",
                               TESTS_INI, "--out", os.path.join(scratch, "intr"), "--tests",
-                              "[hn]*", "--emu", "qemu", "--timeout-scale", "30"],
+                              "[hn]*", "--emu", "qemu", "--timeout-scale", "30",
+                              "--no-record"],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 10

@@ -9,10 +9,10 @@
  * entry's result word.  Exercises: 2, 5.
  *
  * op=readonly: only this - a multicall whose entries the hypervisor can
- * read but not write (a read-only alias we make by writing our own page
- * table, possible until lab 4) fails with -EFAULT when it cannot write a
- * result.  Exercise 5.  A separate test (multicall-readonly, until_lab 3),
- * so that the rest still runs at lab 4.
+ * read but not write (a read-only alias of our page) fails with -EFAULT
+ * when it cannot write a result.  Exercise 5.  A test of its own
+ * (multicall-readonly), because the alias is made differently before and
+ * from lab 4 (readonly_alias() below).
  */
 #include <guest/events.h>
 #include <guest/traps.h>
@@ -23,17 +23,30 @@
 /*
  * A read-only alias of the page holding `p`, at a virtual address nothing
  * has used yet (two pages past shared_info: no stale TLB entry can make it
- * writable).  Our page tables are ours to write until lab 4.  0 if the
- * page table for it cannot be found.
+ * writable).  From lab 4 our page tables are read-only to us and
+ * update_va_mapping (hypercall 14) installs the entry after checking it;
+ * before lab 4 that hypercall does not exist (-ENOSYS) and our page
+ * tables are ours to write (the known gap).  0 if neither works.
  */
+#define ALIAS_UVMF_INVLPG 2 /* UVMF_INVLPG, lab 4's public/mmu.h */
+
 static unsigned long readonly_alias(const void *p)
 {
     const unsigned long *mfn_list = (const unsigned long *)start_info->mfn_list;
     uint32_t *pd = (uint32_t *)start_info->pt_base;
     unsigned long alias = start_info->shared_info_va + 2 * 4096;
     unsigned long pfn = ((unsigned long)p - GUEST_VIRT_BASE) >> 12, i;
+    uint32_t pte = (uint32_t)(mfn_list[pfn] << 12) | 0x1; /* present, not RW */
     uint32_t *l1 = NULL;
+    long rc;
 
+    rc = _hypercall5(__HYPERVISOR_update_va_mapping, alias, pte, 0, ALIAS_UVMF_INVLPG, 0);
+    if (rc == 0)
+        return alias + ((unsigned long)p & 4095);
+    if (rc != -ENOSYS) {
+        report("readonly_alias update_va_mapping=%ld", rc);
+        return 0;
+    }
     if (!(pd[alias >> 22] & 1))
         return 0;
     for (i = 0; i < start_info->nr_pages; i++)
@@ -41,7 +54,7 @@ static unsigned long readonly_alias(const void *p)
             l1 = (uint32_t *)(GUEST_VIRT_BASE + i * 4096);
     if (!l1)
         return 0;
-    l1[(alias >> 12) & 1023] = (uint32_t)(mfn_list[pfn] << 12) | 0x1; /* present, not RW */
+    l1[(alias >> 12) & 1023] = pte;
     return alias + ((unsigned long)p & 4095);
 }
 

@@ -182,15 +182,16 @@ static uint32_t *table(unsigned long pfn)
 }
 
 /* Fill a new page directory: the kernel's slots (its L1s, shared by every
- * space), our user L1, and the hypervisor's slots as the bootstrap
- * directory has them (the hypervisor's own; it checks they are unchanged). */
+ * space) and our user L1.  The hypervisor's slots (1008-1023) stay 0: they
+ * are not ours, and the hypervisor fills them in when it validates the
+ * directory, as Xen does. */
 static void fill_l2(uint32_t *l2, unsigned long l1_pfn)
 {
     const uint32_t *boot = kernel_l2();
     unsigned int i;
 
     memset(l2, 0, PAGE_SIZE);
-    for (i = L2_INDEX(GUEST_VIRT_BASE); i < 1024; i++)
+    for (i = L2_INDEX(GUEST_VIRT_BASE); i < HV_FIRST_SLOT; i++)
         l2[i] = boot[i];
     l2[L2_INDEX(USER_VIRT_BASE)] =
         MAKE_PTE(pfn_to_mfn(l1_pfn), _PAGE_PRESENT | _PAGE_RW | _PAGE_USER);

@@ -13,14 +13,18 @@
  *                 their references when the domain ends.
  *   op=refuse     every descriptor the hypervisor must refuse, through
  *                 both update_descriptor and set_gdt, and every bad frame,
- *                 count, address and pointer; the lab 1 LDT attacks (a
- *                 call gate, a 4 GiB data segment) through SET_LDT.
+ *                 count, address and pointer, for set_gdt,
+ *                 update_descriptor and MMUEXT_SET_LDT.
+ *   op=ldt-gate   (lab 1's ldt test) a call gate to the hypervisor's code
+ *   op=ldt-data   segment, or a 4 GiB data segment, in an LDT: SET_LDT
+ *                 refuses it, and the selector then faults.
  *   op=exit-gs    (lab 1's exit-segment, lab 3's failsafe-callback with
  *                 failsafe=1) %gs names a descriptor of our own that
  *                 update_descriptor makes not-present: reloading %gs on
  *                 the way back from that very hypercall faults.
  *   op=exit-iret  (lab 1's exit-iret) a hypercall from the last two bytes
- *                 below the limit of a code segment of our own: the
+ *                 below the limit of a code segment of our own (made with
+ *                 update_descriptor in a set_gdt page): the
  *                 hypervisor's iret to the next byte faults (Bochs; QEMU
  *                 checks no code-segment limits).
  *
@@ -325,17 +329,9 @@ static int refuse(void)
     report("refuse.update_above_4g update=%ld",
            _hypercall5(__HYPERVISOR_update_descriptor, mfn << 12, 1, 0, 0, 0));
 
-    /* The LDT: lab 1's attacks (a call gate to ring 0, a 4 GiB data
-     * segment), then bad addresses and counts. */
-    ldt[0] = gate(HV_CS, 0xFC100000, 3, 1);
-    remap(ldt, ldt_mfn, 0);
-    report("refuse.ldt_gate set_ldt=%ld", set_ldt((unsigned long)ldt, 1));
-    remap(ldt, ldt_mfn, 1);
-    ldt[0] = seg(0, 0xFFFFF, T_DATA, 1, G_4K);
-    remap(ldt, ldt_mfn, 0);
-    report("refuse.ldt_4g_data set_ldt=%ld", set_ldt((unsigned long)ldt, 1));
-    remap(ldt, ldt_mfn, 1);
-    ldt[0].a = ldt[0].b = 0;
+    /* The LDT: bad frames, addresses and counts (op=ldt-gate and
+     * op=ldt-data are lab 1's attacks through it). */
+    ldt[0] = seg(0, 0xFC3FF, T_DATA, 1, G_4K); /* good, but mapped writable */
     report("refuse.ldt_writable set_ldt=%ld", set_ldt((unsigned long)ldt, 1));
     remap(ldt, ldt_mfn, 0);
     report("refuse.ldt_misaligned set_ldt=%ld", set_ldt((unsigned long)ldt + 8, 1));
@@ -348,6 +344,58 @@ static int refuse(void)
     report("refuse.ldt_frame type_count=%u", page_info(ldt_mfn).type_count);
     report("refuse.gdt_frame type=%u type_count=%u", page_info(mfn).type,
            page_info(mfn).type_count);
+    return 0;
+}
+
+/* ---- op=ldt-gate, op=ldt-data: lab 1's LDT attacks ---- */
+
+/* Runs behind the call gate: if it runs at all, it is in ring 0. */
+static volatile unsigned long gate_cs;
+void desc_gate_target(void);
+__asm__(".text\n"
+        ".globl desc_gate_target\n"
+        "desc_gate_target:\n\t"
+        "movl %cs, %eax\n\t"          /* the privilege we run at      */
+        "movl %eax, gate_cs\n\t"
+        "lret\n");
+
+/*
+ * Lab 1's ldt test built these at linear address 0, where the reset LDTR
+ * pointed, through its own page tables.  At lab 4 the way to an LDT is
+ * MMUEXT_SET_LDT, which must refuse the page; the LDT then stays null,
+ * and using the selector faults (#GP) - the domain has no handler, so it
+ * is destroyed with the fault named.
+ */
+static int ldt_attack(int want_gate)
+{
+    unsigned long mfn;
+    volatile struct desc *ldt = take_page(&mfn);
+    extern char desc_lcall[], desc_lfs[];
+    struct parakeet_page_info pi;
+
+    ldt[0] = gate(HV_CS, (uint32_t)(unsigned long)desc_gate_target, 3, 1);
+    ldt[1] = seg(0, 0xFFFFF, T_DATA, 1, G_4K); /* flat 4 GiB, DPL 1 */
+    if (!want_gate)
+        ldt[0].a = ldt[0].b = 0; /* only the data segment */
+    /* read-only, so that only the descriptors can be the reason to refuse */
+    report("ldt.%s remap_readonly=%ld", want_gate ? "gate" : "data", remap(ldt, mfn, 0));
+    report("ldt.%s set_ldt=%ld", want_gate ? "gate" : "data", set_ldt((unsigned long)ldt, 2));
+    pi = page_info(mfn);
+    report("ldt.%s frame type_count=%u", want_gate ? "gate" : "data", pi.type_count);
+    if (want_gate) {
+        report("ldt.gate lcall=%#lx", (unsigned long)desc_lcall);
+        __asm__ volatile(".globl desc_lcall\ndesc_lcall: lcall $%c0, $0"
+                         : : "i"(LDT_SEL(0, 1)) : "eax", "memory");
+        report("ldt.gate reached cs=%#lx cpl=%lu", gate_cs, gate_cs & 3);
+    } else {
+        unsigned char b;
+        report("ldt.data load=%#lx", (unsigned long)desc_lfs);
+        __asm__ volatile(".globl desc_lfs\ndesc_lfs: movw %w1, %%fs\n\t"
+                         "movb %%fs:0xFC500000, %0\n\t"
+                         "movw %w2, %%fs"
+                         : "=q"(b) : "r"(LDT_SEL(1, 1)), "r"(0) : "memory");
+        report("ldt.data read hypervisor byte=%#x", b);
+    }
     return 0;
 }
 
@@ -439,9 +487,10 @@ static int exit_iret(void)
     end = (unsigned long)code + 0xFFF;
     code[0xFFE] = 0xCD; /* int $0x82 */
     code[0xFFF] = 0x82;
-    g[2] = seg(0, (uint32_t)(end >> 12), T_CODE, 1, G_4K); /* last byte: end */
     remap(g, mfn, 0);
     report("iret.set_gdt=%ld", set_gdt(&mfn, 3));
+    report("iret.update_descriptor=%ld", /* the segment's last byte: end */
+           update_descriptor(mfn, 2, seg(0, (uint32_t)(end >> 12), T_CODE, 1, G_4K)));
     at = end - 1;
     target.off = (uint32_t)at;
     target.sel = GDT_SEL(2, 1);
@@ -463,10 +512,14 @@ int main(void)
         return gdt();
     if (op && !strcmp(op, "refuse"))
         return refuse();
+    if (op && !strcmp(op, "ldt-gate"))
+        return ldt_attack(1);
+    if (op && !strcmp(op, "ldt-data"))
+        return ldt_attack(0);
     if (op && !strcmp(op, "exit-gs"))
         return exit_gs();
     if (op && !strcmp(op, "exit-iret"))
         return exit_iret();
-    printf("desc: give op=gdt|refuse|exit-gs|exit-iret\n");
+    printf("desc: give op=gdt|refuse|ldt-gate|ldt-data|exit-gs|exit-iret\n");
     return 1;
 }

@@ -195,6 +195,53 @@ static long t_update_plain_page(void)
 static long t_update_hv_frame(void) { return mmu1((uint64_t)idt_mfn() << PAGE_SHIFT, 0); }
 static long t_bad_command(void) { return mmu1(l1e_ma(va0) | 3, 0); }
 
+/*
+ * A stale TLB entry: the kernel writes a page (the TLB now holds a
+ * writable translation), makes its mapping read-only without flushing,
+ * and pins the page as an L1.  The hypervisor must flush when the frame
+ * stops being writable, or the next write goes through the stale entry
+ * into a validated page table.  Returns the number of faults the write
+ * took (its page-fault handler skips it) and reports the entry.
+ */
+static volatile unsigned long stale_faults;
+extern char stale_write_insn[], stale_write_done[];
+
+static int stale_fault(struct trap_frame *f, unsigned long cr2)
+{
+    if (f->eip != (uint32_t)stale_write_insn)
+        return 0;
+    stale_faults++;
+    f->eip = (uint32_t)stale_write_done;
+    return 1;
+}
+
+static long t_stale_tlb(void)
+{
+    unsigned long pfn = pfn_alloc();
+    uint32_t *p = pfn_to_virt(pfn);
+    long rc;
+
+    memset(p, 0, PAGE_SIZE); /* a writable translation in the TLB */
+    kernel_map_pfn(pfn, 0);
+    if ((rc = pmap_flush()) < 0)
+        return 1000 + rc;
+    if ((rc = mmuext(MMUEXT_PIN_L1_TABLE, pfn_to_mfn(pfn))) < 0)
+        return 2000 + rc;
+    kernel_fault = stale_fault;
+    __asm__ volatile("stale_write_insn: movl %1, (%0)\n"
+                     "stale_write_done:"
+                     :
+                     : "r"(p), "r"(MAKE_PTE(HV_IMAGE_MFN, _PAGE_PRESENT | _PAGE_RW))
+                     : "memory");
+    kernel_fault = NULL;
+    report("tables stale_tlb_entry=%#x", *(volatile uint32_t *)p);
+    mmuext(MMUEXT_UNPIN_TABLE, pfn_to_mfn(pfn));
+    kernel_map_pfn(pfn, 1);
+    pmap_flush();
+    pfn_free(pfn);
+    return (long)stale_faults;
+}
+
 /* ---- class uvm: update_va_mapping must check what mmu_update checks ---- */
 
 static long u_own_page(void) /* allowed */
@@ -306,6 +353,7 @@ static const struct attack tables[] = {
     { "update_plain_page", t_update_plain_page, 0 },
     { "update_hv_frame", t_update_hv_frame, 0 },
     { "bad_command", t_bad_command, 1 },
+    { "stale_tlb_faults", t_stale_tlb, 0 },
     { NULL, NULL, 0 },
 };
 static const struct attack uvm[] = {

@@ -17,6 +17,16 @@ the machine.
     pk-regs           the trap frame being handled, else the CPU's registers
     add-guest NAME    load guests/NAME.elf's symbols (linked at 0xC0000000)
 
+Going backwards, in a recorded run replayed by `make qemu-replay` (issue
+19; QEMU's record/replay, so QEMU only):
+    pk-last-trap      reverse-continue to the last entry into the hypervisor
+                      (a trap stub or the hypercall gate): vector, from where
+    pk-who-wrote ADDR [LEN]  reverse-continue to the last write to ADDR
+                      (LEN bytes, default 4): who wrote it, old and new value
+    pk-guest-last     back to the guest's last instruction (ring 1 or 3)
+                      before the hypervisor was last entered from a guest
+    pk-replay         where the replay is: instruction count (QEMU monitor)
+
 What they read (all declared in lab1-boot/include/hv/):
     sched.h  struct domain domains[MAX_DOMAINS], unsigned nr_domains,
              struct vcpu *current, struct vcpu (one per domain)
@@ -30,6 +40,8 @@ build has that lab's code.
 """
 
 import os
+import re
+import time
 
 import gdb
 
@@ -450,5 +462,408 @@ def guest_build_dir():
     raise ParakeetError("add-guest: which build? load hv.elf first (`file build/labN/hv.elf`)")
 
 
-for command in (PkDomains, PkDomain, PkVcpu, PkRegs, PkPage, AddGuest):
+# ---------------------------------------------------------------- going backwards
+#
+# QEMU replays a recorded run (make qemu-replay) and runs it backwards for
+# GDB: reverse-stepi loads the snapshot taken at the start and replays
+# forwards to the instruction before; reverse-continue replays forwards
+# and stops at the last breakpoint or watchpoint hit before where it
+# started.  The commands below are breakpoints and watchpoints set for
+# one reverse-continue and removed after it: plain GDB, written once.
+
+VECTOR_NAMES = {0: "#DE divide error", 1: "#DB debug", 2: "NMI", 3: "#BP int3",
+                4: "#OF overflow", 5: "#BR bound", 6: "#UD invalid opcode",
+                7: "#NM device not available", 8: "#DF double fault",
+                10: "#TS invalid TSS", 11: "#NP segment not present",
+                12: "#SS stack fault", 13: "#GP general protection",
+                14: "#PF page fault", 16: "#MF x87 error", 17: "#AC alignment check",
+                18: "#MC machine check", 19: "#XM SIMD error", 0x82: "hypercall gate"}
+
+# Where the CPU enters the hypervisor (lab1-boot/hv/entry.S): each of the
+# 256 trap stubs pushes its vector and jumps to common_trap, and the
+# hypercall gate (int $0x82) has its own entry.
+TRAP_ENTRY = "common_trap"
+HYPERCALL_ENTRY = "hypercall_entry"
+
+
+def reg(name):
+    return u32(gdb.parse_and_eval("$" + name))
+
+
+def mem32(addr):
+    return u32(gdb.parse_and_eval("*(unsigned int *)%#x" % (addr & 0xFFFFFFFF)))
+
+
+def where(addr):
+    """`0xc0100123 <main+12>` (GDB's own symbol lookup; loaded guests too)."""
+    try:
+        sym = gdb.execute("info symbol %#x" % addr, to_string=True).strip()
+    except gdb.error:
+        sym = ""
+    if not sym or sym.startswith("No symbol"):
+        return "%#010x" % addr
+    return "%#010x <%s>" % (addr, sym.split(" in section")[0].replace(" + ", "+"))
+
+
+# QEMU 7.2's own reverse-continue (GDB's `bc` packet) is unreliable on a
+# loaded machine: it can leave QEMU idle and GDB waiting forever (measured
+# on this project's machine, 2026-12-01: 7 hangs in 8 tries at load 13;
+# reverse-stepi never hung).  So these commands do not use it.  They use
+# what is reliable - the monitor's replay_seek and replay_break and
+# forward `continue` - to do what reverse-continue means: replay forwards
+# from the start to here, note the instruction count of every hit, then
+# seek to the last one.  The replay is deterministic, so that is exact.
+
+def icount():
+    """The replay's instruction count (QEMU monitor `info replay`)."""
+    try:
+        out = gdb.execute("monitor info replay", to_string=True)
+    except gdb.error as e:
+        raise ParakeetError("not a replay (%s): going backwards needs a recorded run, "
+                            "make qemu-replay, then make gdb" % e)
+    m = re.search(r"Replaying execution .*instruction count = (\d+)", out)
+    if not m:
+        raise ParakeetError("not a replay (QEMU says: %s): going backwards needs a recorded "
+                            "run, make qemu-replay, then make gdb" % out.strip())
+    return int(m.group(1))
+
+
+def qemu_pid():
+    """QEMU's process id, which make qemu-replay writes into its marker file
+    (BUILD/record/replaying: the test, then the pid); None if unknown."""
+    try:
+        with open(os.path.join(os.environ.get("PK_BUILD", ""), "record", "replaying")) as f:
+            return int(f.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def busy(pid):
+    """Is any of QEMU's threads running or waiting for a CPU (state R)?
+    None when /proc cannot tell.  (Not its CPU time: on a loaded machine
+    a runnable thread may get no tick for a while.)"""
+    try:
+        for t in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/stat" % (pid, t)) as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "R":
+                    return True
+        return False
+    except (OSError, IndexError):
+        return None
+
+
+def wait_idle(pid, limit):
+    """Wait until QEMU has stopped running the machine (the seek is done) -
+    without a word to its GDB stub, which pauses the machine on any byte it
+    receives while the machine runs (and then confuses GDB)."""
+    t0, still = time.monotonic(), 0
+    while time.monotonic() - t0 < limit:
+        time.sleep(0.05)
+        state = busy(pid) if pid else None
+        if state is None:
+            time.sleep(1.0)       # no /proc: give the seek a moment
+            return
+        still = 0 if state else still + 1
+        if still >= 6:            # 0.3 s with every thread asleep
+            return
+
+
+def seek(target, limit=120.0):
+    """Move the replay to instruction `target` (forwards or backwards: QEMU
+    loads the start snapshot and replays), and wait until it is there."""
+    if target < 1:
+        target = 1      # QEMU cannot stop "at" 0 once it has left it
+    t0 = time.monotonic()
+    while True:
+        now = icount()
+        if now == target:
+            break
+        if time.monotonic() - t0 > limit:
+            raise ParakeetError("the replay did not reach instruction %d in %.0f s (it is "
+                                "at %d)" % (target, limit, now))
+        # A seek forwards from a pause (an early look above) just goes on.
+        gdb.execute("monitor replay_seek %d" % target, to_string=True)
+        wait_idle(qemu_pid(), limit)
+    gdb.execute("maintenance flush register-cache", to_string=True)
+
+
+def last_hit_before_here(setup, accept=None, what="pk"):
+    """Replay forwards to here with the breakpoints setup() returns (None:
+    the user's own) and seek to the last hit that accept(icount) takes.
+    Looks at the last 20000 instructions first, then 8 times as many, and
+    so on back to the start, so a recent hit costs one short replay.
+    Returns that instruction count, or None (the replay stays here)."""
+    end = icount()
+    bps = setup() if setup else [b for b in gdb.breakpoints() if b.enabled and b.visible]
+    quiet = [(b, b.silent) for b in bps]
+    for b, _ in quiet:
+        b.silent = True             # one line per hit would drown the answer
+    hits, window = [], 20000
+    try:
+        while True:
+            start = max(1, end - window)
+            seek(start)
+            while True:
+                gdb.execute("monitor replay_break %d" % end, to_string=True)
+                gdb.execute("continue", to_string=True)
+                n = icount()
+                if os.environ.get("PK_DEBUG"):
+                    print("pk: window from %d: stopped at %d (pc %#x)" % (start, n, reg("pc")))
+                if n >= end:
+                    break
+                if accept is None or accept(n):
+                    hits.append(n)
+                step_past(bps, n)
+            if hits or start == 1:
+                break
+            window *= 8
+    finally:
+        for b, was in quiet:
+            if setup:
+                b.delete()
+            else:
+                b.silent = was
+        gdb.execute("monitor replay_delete_break", to_string=True)
+    if icount() != end:
+        seek(end)
+    if not hits:
+        return None
+    seek(hits[-1])
+    return hits[-1]
+
+
+def step_past(bps, n):
+    """One instruction on from a breakpoint hit at instruction n, with the
+    breakpoints disabled and QEMU's replay_break rather than GDB's step:
+    GDB steps over a breakpoint with a single-step, and single-stepping an
+    instruction that faults (a bad iret) hangs QEMU 7.2's replay."""
+    for b in bps:
+        b.enabled = False
+    try:
+        gdb.execute("monitor replay_break %d" % (n + 1), to_string=True)
+        gdb.execute("continue", to_string=True)
+    finally:
+        for b in bps:
+            b.enabled = True
+
+
+def internal_breakpoints(specs):
+    def setup():
+        bps = []
+        for spec in specs:
+            try:
+                bps.append(gdb.Breakpoint(spec, internal=True))
+            except gdb.error as e:
+                for b in bps:
+                    b.delete()
+                raise ParakeetError("cannot set a breakpoint at %s: %s (are this build's "
+                                    "hv.elf symbols loaded?)" % (spec, e))
+        return bps
+    return setup
+
+
+def at_entry():
+    pc = reg("pc")
+    return pc in (u32(gdb.parse_and_eval("&" + TRAP_ENTRY)),
+                  u32(gdb.parse_and_eval("&" + HYPERCALL_ENTRY)))
+
+
+def entry_frame():
+    """At an entry point: (vector, error code, eip, cs, hypercall number or None)."""
+    pc = reg("pc")
+    esp = reg("esp")
+    if pc == u32(gdb.parse_and_eval("&" + HYPERCALL_ENTRY)):
+        return 0x82, None, mem32(esp), mem32(esp + 4), reg("eax")
+    return mem32(esp), mem32(esp + 4), mem32(esp + 8), mem32(esp + 12), None
+
+
+def describe_entry():
+    vector, error, eip, cs, nr = entry_frame()
+    name = VECTOR_NAMES.get(vector, "interrupt" if vector >= 32 else "vector")
+    how = "hypercall %d" % nr if nr is not None else "error code %#x" % error
+    print("entered the hypervisor: vector %d (%s), %s" % (vector, name, how))
+    print("  from ring %d at %04x:%s" % (cs & 3, cs & 0xFFFF, where(eip)))
+    if cs & 3:
+        # The CPU pushed the guest's esp too (a ring change): show its stack.
+        sp = mem32(reg("esp") + (12 if nr is not None else 20))
+        try:
+            words = " ".join("%08x" % mem32(sp + 4 * i) for i in range(4))
+        except gdb.MemoryError:
+            words = "(unreadable)"
+        print("  the guest's esp was %#010x: %s" % (sp, words))
+    if vector == 14:
+        print("  (the faulting address was in cr2: `p/x $cr2` is the value now, not "
+              "then; the hypervisor reads it in trap_dispatch)")
+    return vector, eip, cs
+
+
+class PkLastTrap(ParakeetCommand):
+    """Run backwards to the last entry into the hypervisor: pk-last-trap.
+Stops at the first instruction the hypervisor ran for it (common_trap for
+the 256 trap stubs, hypercall_entry for int $0x82) and shows the vector,
+error code or hypercall number, and the ring and address it came from.
+Again goes one entry further back.  Needs a replay (make qemu-replay)."""
+
+    name = "pk-last-trap"
+
+    def run(self, arg):
+        n = last_hit_before_here(internal_breakpoints(["*" + TRAP_ENTRY, "*" + HYPERCALL_ENTRY]),
+                                 lambda n: at_entry(), self.name)
+        if n is None:
+            print("pk-last-trap: no entry into the hypervisor before here (instruction %d)"
+                  % icount())
+            return
+        print("instruction %d of the recording:" % n)
+        describe_entry()
+
+
+class PkGuestLast(ParakeetCommand):
+    """Run backwards to the guest's last instruction: pk-guest-last.
+Goes back to the last entry into the hypervisor that came from a guest
+(ring 1 or 3), then one instruction further, into the guest.  For a fault
+the instruction at the trap frame's eip did not complete, so GDB stops on
+the instruction before it; both are shown.  Use add-guest NAME for the
+guest's symbols.  Needs a replay (make qemu-replay)."""
+
+    name = "pk-guest-last"
+
+    def run(self, arg):
+        def from_guest(n):
+            return at_entry() and entry_frame()[3] & 3 != 0
+        n = last_hit_before_here(internal_breakpoints(["*" + TRAP_ENTRY, "*" + HYPERCALL_ENTRY]),
+                                 from_guest, self.name)
+        if n is None:
+            print("pk-guest-last: no guest entered the hypervisor before here")
+            return
+        print("instruction %d of the recording:" % n)
+        vector, eip, cs = describe_entry()
+        seek(n - 1)
+        pc = reg("pc")
+        ring = reg("cs") & 3
+        print("the guest's last instruction, in ring %d:" % ring)
+        gdb.execute("x/i $pc")
+        if pc != eip and (vector in (3, 4) or vector >= 32):
+            print("  (a software interrupt: the trap frame's eip, %s, is the instruction "
+                  "after it)" % where(eip))
+        elif pc != eip:
+            print("  (the instruction at %s raised vector %d and did not complete; "
+                  "this is the one before it that did)" % (where(eip), vector))
+
+
+class PkWhoWrote(ParakeetCommand):
+    """Run backwards to the last write to an address: pk-who-wrote ADDR [LEN].
+ADDR is any C expression (`&current->domain->state`, `0xc0105000`, a
+guest's variable once add-guest has loaded its symbols); LEN is 1, 2 or 4
+bytes (default 4).  Sets a watchpoint, reverse-continues to the write,
+removes the watchpoint, and shows the instruction that wrote, the ring it
+ran in, and the value before and after.  Needs a replay (make qemu-replay)."""
+
+    name = "pk-who-wrote"
+
+    def run(self, arg):
+        parts = arg.rsplit(None, 1)
+        length = 4
+        if len(parts) == 2 and parts[1] in ("1", "2", "4"):
+            arg, length = parts[0], int(parts[1])
+        if not arg:
+            raise ParakeetError("usage: pk-who-wrote ADDRESS-EXPRESSION [1|2|4]")
+        addr = parse_int(arg, self.name) & 0xFFFFFFFF
+        ctype = {1: "unsigned char", 2: "unsigned short", 4: "unsigned int"}[length]
+        expr = "*(%s *)%#x" % (ctype, addr)
+        try:
+            now = u32(gdb.parse_and_eval(expr))
+        except gdb.MemoryError:
+            raise ParakeetError("pk-who-wrote: %#x is not readable here (not mapped in "
+                                "this address space)" % addr)
+        seen = {"count": 0, "wp": None}
+
+        def setup():
+            seen["wp"] = gdb.Breakpoint(expr, gdb.BP_WATCHPOINT, gdb.WP_WRITE, internal=True)
+            return [seen["wp"]]
+
+        def accept(n):
+            # A watchpoint stops just after the write, and only when the value changed.
+            if seen["wp"].hit_count > seen["count"]:
+                seen["count"] = seen["wp"].hit_count
+                return True
+            return False
+        n = last_hit_before_here(setup, accept, self.name)
+        if n is None:
+            print("pk-who-wrote: nothing wrote %#x between the start of the recording and "
+                  "here (value now %#x)" % (addr, now))
+            return
+        after = u32(gdb.parse_and_eval(expr))
+        seek(n - 1)                 # the writing instruction, before it ran
+        before = u32(gdb.parse_and_eval(expr))
+        print("the last write to %#x (%d bytes) before here, instruction %d of the recording: "
+              "%#x -> %#x" % (addr, length, n - 1, before, after))
+        print("  by the instruction at %s, in ring %d%s" % (
+            where(reg("pc")), reg("cs") & 3,
+            "" if current_domain_id() is None else
+            " (current domain %d)" % current_domain_id()))
+        gdb.execute("x/i $pc")
+        print("  (stopped before the write executes: stepi shows the new value)")
+
+
+class PkReverseContinue(ParakeetCommand):
+    """Run backwards to the last hit of your breakpoints: pk-reverse-continue.
+What reverse-continue does, done with forward replay (see the comment
+above icount() in tools/gdb/parakeet.py: QEMU 7.2's reverse-continue can
+hang).  Uses every enabled breakpoint and watchpoint.  Needs a replay."""
+
+    name = "pk-reverse-continue"
+
+    def run(self, arg):
+        if not any(b.enabled and b.is_valid() and b.visible for b in gdb.breakpoints()):
+            raise ParakeetError("pk-reverse-continue: no breakpoint or watchpoint is set "
+                                "(break FUNCTION, watch EXPR)")
+        here = icount()
+        n = last_hit_before_here(None, lambda n: True, self.name)
+        if n is None:
+            print("pk-reverse-continue: no breakpoint was hit before here (instruction %d)"
+                  % here)
+            return
+        print("instruction %d of the recording (%d instructions back):" % (n, here - n))
+        gdb.execute("frame 0")
+
+
+class PkReplay(ParakeetCommand):
+    """Where a replay is: pk-replay (QEMU's `info replay`: the instruction
+count from the start of the recording).  `monitor replay_break N` then
+`continue` stops at instruction N, e.g. just before a triple fault
+(QEMU exits at the end of the recording, and cannot run backwards from
+there)."""
+
+    name = "pk-replay"
+
+    def run(self, arg):
+        print("instruction %d of the recording" % icount())
+
+
+def pk_replay_setup():
+    """Called by .gdbinit after `target remote`: when make qemu-replay is
+    running (it leaves BUILD/record/replaying), stop at machine_exit, so
+    the end of the recording does not end the session (QEMU exits there,
+    and nothing runs backwards after that)."""
+    build = os.environ.get("PK_BUILD", "")
+    marker = os.path.join(build, "record", "replaying")
+    if not build or not os.path.isfile(marker):
+        return
+    with open(marker) as f:
+        words = f.read().split()
+    try:
+        os.kill(int(words[1]), 0)      # a marker left by a replay that was killed: ignore it
+    except (IndexError, ValueError, OSError):
+        return
+    test = words[0]
+    print("replaying the recorded run of %s: reverse-stepi, reverse-continue, "
+          "reverse-finish run backwards;" % test)
+    print("  pk-last-trap, pk-who-wrote ADDR, pk-guest-last, pk-replay "
+          "(help user-defined).  A breakpoint at")
+    print("  machine_exit keeps the session alive at the end (QEMU exits there).")
+    gdb.execute("break machine_exit")
+
+
+for command in (PkDomains, PkDomain, PkVcpu, PkRegs, PkPage, AddGuest,
+                PkLastTrap, PkGuestLast, PkWhoWrote, PkReverseContinue, PkReplay):
     command()

@@ -26,13 +26,10 @@
 #define GUEST_PMAP_H
 
 #include <guest/traps.h>
+#include <public/event_channel.h> /* DOMID_SELF */
 #include <public/mmu.h>
 
 /* ---- hypercalls (argument order: public/mmu.h) ---- */
-
-#ifndef DOMID_SELF /* Xen's value; public/mmu.h may not have it yet */
-#define DOMID_SELF ((domid_t)0x7FF0)
-#endif
 
 static inline long HYPERVISOR_mmu_update(mmu_update_t *reqs, unsigned int count,
                                          unsigned int *done, domid_t foreigndom)

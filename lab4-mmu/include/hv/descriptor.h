@@ -35,17 +35,8 @@
 struct page_info;
 struct vcpu;
 
-/* The per-domain area: the last 4 MiB, PDE slot 1023 (Xen 3.0's x86_32). */
-#ifndef PERDOMAIN_VIRT_START
-#define PERDOMAIN_VIRT_START _UL(0xFFC00000)
-#endif
+/* The per-domain area (hv/config.h): PERDOMAIN_VIRT_START, GDT_VIRT_START, LDT_VIRT_START. */
 #define PERDOMAIN_SLOT l2_table_offset(PERDOMAIN_VIRT_START) /* 1023 */
-#ifndef GDT_VIRT_START
-#define GDT_VIRT_START PERDOMAIN_VIRT_START              /* 16 pages */
-#endif
-#ifndef LDT_VIRT_START
-#define LDT_VIRT_START (PERDOMAIN_VIRT_START + (_UL(64) << 10)) /* 16 pages */
-#endif
 #define GDT_AREA_PAGES 16 /* pages 0..13 guest, 14 reserved, 15 unused  */
 #define LDT_AREA_PAGES 16 /* 8192 entries * 8 bytes                     */
 #define MAX_LDT_ENTRIES 8192

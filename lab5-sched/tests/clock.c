@@ -33,7 +33,7 @@ static uint64_t published(void)
 int main(void)
 {
     unsigned long reads = option_ul("reads", 100000), i, backwards = 0, behind = 0,
-                  far_ahead = 0;
+                  far_ahead = 0, preempted = 0;
     uint64_t agree = option_ul("agree_us", 1000) * 1000ULL, prev, t, p, max_ahead = 0;
     uint64_t first, last, wc0, wc1;
     uint32_t sec, nsec;
@@ -45,6 +45,8 @@ int main(void)
         t = now();
         if (t < prev)
             backwards++;
+        else if (t - prev > 200000) /* another domain ran meanwhile */
+            preempted++;
         prev = t;
         if (t < p)
             behind++;
@@ -61,11 +63,11 @@ int main(void)
     wc1 = wallclock_now();
     wallclock_at_boot(&sec, &nsec);
     printf("clock: %lu reads over %lu us, at most %lu us ahead of the record, "
-           "%lu retries\n", reads, (unsigned long)((last - first) / 1000),
-           (unsigned long)(max_ahead / 1000), nr_time_retries);
+           "%lu retries, preempted %lu times\n", reads, (unsigned long)((last - first) / 1000),
+           (unsigned long)(max_ahead / 1000), nr_time_retries, preempted);
     report("clock reads=%lu backwards=%lu behind_record=%lu beyond_tick=%lu", reads,
            backwards, behind, far_ahead);
-    report("clock advanced=%d", last > first);
+    report("clock advanced=%d preempted=%d", last > first, preempted > 0);
     /* The wall clock is boot time plus system time: it moved as much. */
     report("wallclock set=%d nsec_ok=%d advanced_with_time=%d", sec != 0,
            nsec < 1000000000U, wc1 - wc0 >= last - first - 1000000 &&

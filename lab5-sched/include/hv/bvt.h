@@ -22,6 +22,7 @@
 #define HV_BVT_H
 
 #include <stdint.h>
+#include <hv/exercise.h>
 #include <hv/sched.h>
 #include <hv/sched_math.h>
 
@@ -41,6 +42,15 @@ extern struct sched_info sched_info[MAX_DOMAINS];
 extern uint64_t ctx_allow_ns;
 extern uint64_t idle_ns;     /* time nothing was runnable                */
 
+/* A stub on a path taken every tick says it is not done once, not a
+ * thousand times a second. */
+#define TODO_ONCE(lab, ex, name)                                            \
+    do {                                                                    \
+        static int said_;                                                   \
+        if (!said_++)                                                       \
+            EXERCISE_TODO((lab), (ex), (name));                             \
+    } while (0)
+
 static inline struct sched_info *SI(const struct vcpu *v)
 {
     return &sched_info[v->domain->domain_id];
@@ -55,7 +65,7 @@ static inline int vcpu_runnable(const struct vcpu *v)
 /* Exercise 4 (hv/context.c): keep prev's registers (the frame at the top
  * of the stack); run next after prev (NULL the first time; ended; or next
  * itself).  Also the #NM handler and the fpu_switch hook (lazy FPU). */
-void context_save(struct vcpu *prev);
+int context_save(struct vcpu *prev);   /* 0: cannot (exercise 4 not done) */
 void context_switch(struct vcpu *prev, struct vcpu *next) __attribute__((noreturn));
 void fpu_forget(struct vcpu *v);   /* its domain ended */
 

@@ -113,7 +113,7 @@ struct vcpu *bvt_pick(struct vcpu *skip)
     if (!best && skip && vcpu_runnable(skip))
         best = skip;
     //@ stub
-    //@ EXERCISE_TODO(5, 5, "pick");
+    //@ TODO_ONCE(5, 5, "pick");
     //@ for (i = 0; i < nr_domains && !best; i++) /* the first runnable */
     //@     if (domains[i].vcpu && vcpu_runnable(domains[i].vcpu))
     //@         best = domains[i].vcpu;
@@ -189,7 +189,7 @@ static long do_sched_op5(unsigned long cmd, unsigned long arg)
             schedule();
         }
         //@ stub
-        //@ EXERCISE_TODO(5, 5, "block");
+        //@ TODO_ONCE(5, 5, "block");
         //@ (void)direct;
         //@ end
         block_in_place(v);

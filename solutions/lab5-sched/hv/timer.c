@@ -37,7 +37,7 @@ static long do_set_timer_op(unsigned long lo, unsigned long hi)
     return 0;
     //@ stub
     //@ (void)v; (void)deadline; (void)timer_fire;
-    //@ EXERCISE_TODO(5, 3, "set_timer_op");
+    //@ TODO_ONCE(5, 3, "set_timer_op");
     //@ return -ENOSYS;
     //@ end
 }

@@ -170,20 +170,3 @@ int audit_frame_table(struct domain *d)
         result("frame audit d%u ok", d->domain_id);
     return problems == 0;
 }
-
-/*
- * TEMPORARY (lab4hv, until lab4desc's hv/descriptor.c is on main): the
- * strong set_ldt() and destroy_gdt() of exercise 7 replace these.  Removed
- * before lab 4 ships.
- */
-long set_ldt(struct vcpu *v, unsigned long va, unsigned int nr_ents);
-void destroy_gdt(struct vcpu *v);
-__weak void destroy_gdt(struct vcpu *v)
-{
-    (void)v;
-}
-__weak long set_ldt(struct vcpu *v, unsigned long va, unsigned int nr_ents)
-{
-    (void)v, (void)va, (void)nr_ents;
-    return -ENOSYS;
-}

@@ -54,7 +54,7 @@ static const char *type_name(const struct page_info *pg)
     return type_names[PGT_TYPE_NR(pg->type_info)];
 }
 
-/* Why d may not use frame mfn at all, for the message; NULL if it may. */
+/* Why get_page refused d frame mfn, for the message (NULL: no idea). */
 static const char *not_owned_why(unsigned long mfn, struct domain *d)
 {
     const struct page_info *pg;

@@ -7,7 +7,9 @@
  * copies the L1 mapping its kernel and points A's kernel slot at B - then
  * pins B and A, switches to A, adds a mapping through B that is live at
  * once, switches back, unpins both, and makes A and B ordinary pages
- * again.  After each step it reads the counts back through page_info
+ * again; an L1 that is only partly valid is refused and gives back the
+ * references its valid part took.  After each step it reads the counts
+ * back through page_info
  * (hypercall 50) and reports them, so the test checks the hypervisor's
  * bookkeeping, not just return codes.
  *
@@ -80,9 +82,11 @@ static uint64_t boot_pte_ma(unsigned long va)
 int main(void)
 {
     unsigned long boot_l2, a_pfn = start_info->first_free_pfn, b_pfn = a_pfn + 1;
-    unsigned long c_pfn = a_pfn + 2, a, b, c, kslot = VIRT_BASE >> 22;
+    unsigned long c_pfn = a_pfn + 2, d_pfn = a_pfn + 3, a, b, c, dmfn;
+    unsigned long kslot = VIRT_BASE >> 22;
     const uint32_t *boot = (const uint32_t *)start_info->pt_base;
     uint32_t *l2a = pfn_to_va(a_pfn), *l1b = pfn_to_va(b_pfn);
+    uint32_t *d_l1 = pfn_to_va(d_pfn);
     const uint32_t *kl1 = NULL;
     unsigned long free_before, i;
     unsigned int done = 99;
@@ -93,6 +97,7 @@ int main(void)
     a = pfn_to_mfn(a_pfn);
     b = pfn_to_mfn(b_pfn);
     c = pfn_to_mfn(c_pfn);
+    dmfn = pfn_to_mfn(d_pfn);
     free_before = info(a).nr_free;
     report_frame("boot_l2", boot_l2);
 
@@ -155,6 +160,23 @@ int main(void)
     report("smoke unpin_l1=%ld", mmuext(MMUEXT_UNPIN_TABLE, b));
     report_frame("b_unpinned", b);
     report_frame("c_unaliased", c);
+    /* B is an L1 no one uses now: an ordinary page, not updatable. */
+    report("smoke update_unused_l1=%ld",
+           mmu_update1(((uint64_t)b << 12) | (ALIAS_PFN * 4), (c << 12) | PTE_P | PTE_RW,
+                       NULL));
+
+    /* 5b. An L1 whose first entry is fine and whose second maps frame 0
+     * (the hypervisor's): refused, and the first entry's reference on C
+     * given back. */
+    d_l1[0] = (c << 12) | PTE_P | PTE_RW;
+    d_l1[1] = (0 << 12) | PTE_P;
+    report("smoke readonly_d=%ld",
+           mmu_update1(boot_pte_ma((unsigned long)d_l1), (dmfn << 12) | PTE_P, NULL));
+    report("smoke pin_bad_l1=%ld", mmuext(MMUEXT_PIN_L1_TABLE, dmfn));
+    report_frame("d_refused", dmfn);
+    report_frame("c_after_refusal", c);
+    report("smoke writable_d=%ld", mmu_update1(boot_pte_ma((unsigned long)d_l1),
+                                               (dmfn << 12) | PTE_P | PTE_RW, NULL));
 
     /* 6. A and B are ordinary pages again: writable mappings are allowed. */
     report("smoke writable_a=%ld", mmu_update1(boot_pte_ma((unsigned long)l2a),

@@ -146,6 +146,19 @@ long mod_l2_entry(l2_pgentry_t *pl2e, l2_pgentry_t nl2e, unsigned int slot,
 /* Make the validated L2 `mfn` d's address space (NEW_BASEPTR).  0 / -errno. */
 long new_guest_cr3(struct domain *d, unsigned long mfn);
 
+/* ---- given, hv/domain_mm.c ---- */
+
+/*
+ * 0 when exercises 1-4 are done, so lab 4 checks every domain's page
+ * tables; 1 while one is not, and domains keep lab 1's unchecked tables
+ * (hv/domain_mm.c says why).  Asked before the first domain runs.
+ */
+extern int lab4_unchecked;
+/* mmu_update while lab4_unchecked: plain writes to the caller's own
+ * frames, what it could do through its own mappings.  0 / -errno. */
+long mmu_update_unchecked(unsigned long ureqs, unsigned long count,
+                          unsigned long pdone, unsigned long foreigndom);
+
 /* ---- given, hv/page_info.c ---- */
 
 /* Flush this CPU's TLB (all but the global - the hypervisor's - entries). */

@@ -20,6 +20,7 @@
  *   TLB_FLUSH_LOCAL, INVLPG_LOCAL flush this CPU's TLB, or one page of it;
  *   SET_LDT                       exercise 7 (hv/descriptor.c).
  */
+#include <hv/descriptor.h> /* set_ldt, exercise 7 */
 #include <hv/exercise.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
@@ -31,9 +32,6 @@
 #include <public/errno.h>
 #include <public/event_channel.h> /* DOMID_SELF */
 #include <public/mmu.h>
-
-/* Exercise 7 (hv/descriptor.c). */
-long set_ldt(struct vcpu *v, unsigned long va, unsigned int nr_ents);
 
 /*
  * Exercise 5a: make the L2 in frame mfn d's address space.  It must be d's

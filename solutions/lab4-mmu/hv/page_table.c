@@ -54,7 +54,7 @@ static const char *type_name(const struct page_info *pg)
     return type_names[PGT_TYPE_NR(pg->type_info)];
 }
 
-/* Why d may not use frame mfn at all, for the message; NULL if it may. */
+/* Why get_page refused d frame mfn, for the message (NULL: no idea). */
 static const char *not_owned_why(unsigned long mfn, struct domain *d)
 {
     const struct page_info *pg;
@@ -91,7 +91,8 @@ int get_page_from_l1e(l1_pgentry_t l1e, struct domain *d)
                l1e, l1e & L1_DISALLOW_MASK);
         return -EINVAL;
     }
-    if ((why = not_owned_why(mfn, d)) || !get_page(mfn_to_page(mfn), d)) {
+    if (!get_page_from_pagenr(mfn, d)) {
+        why = not_owned_why(mfn, d);
         printk("d%u: L1 entry %#x refused: frame %#lx is %s\n", d->domain_id, l1e,
                mfn, why ? why : "not usable");
         return mfn >= max_page ? -EINVAL : -EPERM;
@@ -192,7 +193,8 @@ int get_page_from_l2e(l2_pgentry_t l2e, struct domain *d)
                (l2e & _PAGE_PSE) ? " (PSE: no superpages for guests)" : "");
         return -EINVAL;
     }
-    if ((why = not_owned_why(mfn, d)) || !get_page(mfn_to_page(mfn), d)) {
+    if (!get_page_from_pagenr(mfn, d)) {
+        why = not_owned_why(mfn, d);
         printk("d%u: L2 entry %#x refused: frame %#lx is %s\n", d->domain_id, l2e,
                mfn, why ? why : "not usable");
         return mfn >= max_page ? -EINVAL : -EPERM;

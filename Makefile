@@ -148,7 +148,7 @@ tables: build
 # ---------------------------------------------------------------- targets
 .PHONY: help all build run test trace grade qemu qemu-gdb qemu-record qemu-replay gdb bochs dist clean \
         skeletons check-skeletons check-exercises check-mutants check-bench doctor deps unit abi gradescope \
-        handin fuzz fault-sweep analyze
+        handin fuzz fault-sweep analyze bench
 
 all: build
 
@@ -177,6 +177,7 @@ help:
 	@echo "  make analyze          cppcheck on every hypervisor, guest and test source (tools/static-check)"
 	@echo "  make fault-sweep      failframe=N: every frame allocation of a domain build fails in turn"
 	@echo "  make check-bench      instructions per hypercall, trap and event vs tools/bench-baseline.ini"
+	@echo "  make bench            paravirtual vs native: instructions, wall time, build/bench/ (REF, EMU, BENCH_RUNS)"
 	@echo "  make lint             shellcheck, pyflakes3 and clang-format in check mode (tools/lint)"
 	@echo "  make check-links      every link in README.md and handouts/ resolves, here and in a release"
 	@echo "  make doctor           check the tools, explain each problem and its fix"
@@ -258,6 +259,52 @@ lab-extras: $(LAB_EXTRAS)
 .PHONY: lab-extras
 
 -include $(HV_OBJS:.o=.d) $(GUEST_OBJS:.o=.d) $(patsubst $(BUILD)/guests/%.elf,$(BUILD)/obj/tests/%.d,$(GUESTS))
+
+# ---------------------------------------------------------------- bench
+# make bench (issue 17, handouts/bench.md): bench/bench.c built twice -
+# as a guest of lab LAB's build (bench/port_pv.c, from lab 4 on) and as a
+# native ring-0 kernel (bench/native/, no hypervisor, no guest library) -
+# then tools/bench.py boots both and writes build/bench/.
+BENCH_RUNS ?= 5
+BENCH_PV := $(BUILD)/guests/bench_pv.elf
+NATIVE := build/bench/native.elf
+NATIVE_SRCS := bench/bench.c $(wildcard bench/native/*.c bench/native/*.S) \
+  lab2-traps/guest/trap_entry.S lab1-boot/common/format.c lab1-boot/common/string.c
+NATIVE_OBJS := $(patsubst %,build/bench/obj/%.o,$(basename $(NATIVE_SRCS)))
+
+$(BENCH_PV): $(BUILD)/obj/bench/bench.o $(BUILD)/obj/bench/port_pv.o $(LIBGUEST) $(GUEST_LDS)
+	@mkdir -p $(@D)
+	@$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -T $(GUEST_LDS) -o $@ $(filter %.o,$^) --whole-archive $(LIBGUEST) --no-whole-archive $(LIBGCC)
+	$(Q)$(PYTHON) lab1-boot/tests/imagesum.py $@
+
+build/bench/obj/%.o: %.c | toolchain
+	@mkdir -p $(@D)
+	@$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS) -DPORT_NATIVE -Ibench -c $< -o $@
+
+build/bench/obj/%.o: %.S | toolchain
+	@mkdir -p $(@D)
+	@$(call say,AS,$<)
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+$(NATIVE): $(NATIVE_OBJS) bench/native/native.ld
+	@$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -T bench/native/native.ld -o $@ $(NATIVE_OBJS) $(LIBGCC)
+
+# From lab 4 every build has the paravirtual bench guest, so the guard
+# (tools/check-bench.py, in make test) finds it with the others.
+ifeq ($(shell test $(LAB) -ge 4 && echo y),y)
+lab-extras: $(BENCH_PV)
+-include $(BUILD)/obj/bench/bench.d $(BUILD)/obj/bench/port_pv.d
+endif
+-include $(NATIVE_OBJS:.o=.d)
+
+bench-build: build $(NATIVE) $(if $(shell test $(LAB) -ge 4 && echo y),$(BENCH_PV))
+bench: bench-build
+	@$(PYTHON) tools/bench.py --lab $(LAB) --build $(BUILD) --native $(NATIVE) \
+	  --runs $(BENCH_RUNS) --emu $(EMU) --make-args "$(MAKE_ARGS_STR)"
+.PHONY: bench bench-build
 
 # ---------------------------------------------------------------- running
 GDBPORT := $(shell expr 26000 + $$(id -u) % 5000)

@@ -231,7 +231,22 @@ def load(root: str, max_lab: int, hidden_dir: Optional[str] = None,
         if t.id in seen:
             raise SpecError("test %s is defined twice: %s and %s" % (t.id, seen[t.id], t.source))
         seen[t.id] = t.source
+    _check_replacements(tests, max_lab, only_lab)
     return tests
+
+
+def _check_replacements(tests: List[Test], max_lab: int, only_lab: Optional[int]) -> None:
+    """An until_lab_reason that names a later test (`lab4/exit-iret`) must
+    name one that exists, whenever that lab's tests are loaded: the reason
+    is what a student reads instead of the test's verdict."""
+    ids = {t.id for t in tests}
+    for t in tests:
+        for lab, name in re.findall(r"\blab(\d+)/([A-Za-z0-9_-]+)", t.until_lab_reason):
+            if int(lab) > max_lab or (only_lab is not None and int(lab) != only_lab):
+                continue
+            if "lab%s/%s" % (lab, name) not in ids:
+                raise SpecError("%s [%s]: until_lab_reason names lab%s/%s, which is no test"
+                                % (t.source, t.name, lab, name))
 
 
 def find_demo(root: str, lab: int) -> Optional[Test]:

@@ -400,6 +400,15 @@ def until_lab_checks():
           "until_lab without a reason is refused")
     check("before the test's own lab" in str(parse("lab = 2\nuntil_lab = 1\nuntil_lab_reason = x\n")),
           "until_lab before the test's lab is refused")
+    t = parse("until_lab = 3\nuntil_lab_reason = replaced by lab4/gdt-gs\n")
+    try:
+        spec._check_replacements([t], 4, None)
+        why = "accepted"
+    except spec.SpecError as e:
+        why = str(e)
+    check("names lab4/gdt-gs, which is no test" in why,
+          "an until_lab_reason naming a lab 4 test that does not exist is refused", why)
+    spec._check_replacements([t], 3, None)  # lab 4's tests not loaded: no claim to check
 
 
 def check_until_lab(scratch):
@@ -582,7 +591,8 @@ def main() -> int:
         time.sleep(0.2)
         check(running >= 2 and p.returncode == 130 and not survivors(tag),
               "SIGINT stops grading (status 130) and kills the %d running emulators" % running,
-              "status %s, survivors: %s" % (p.returncode, survivors(tag)))
+              "status %s, survivors: %s; its last output:\n%s"
+              % (p.returncode, survivors(tag), (p.stdout.read().decode(errors="replace") if p.stdout else "")[-1200:]))
 
         # 4. run.py (make qemu / make bochs), without a terminal.
         print("run.py")

@@ -4,12 +4,12 @@
  * (domain 0, which measures) and op=pong (domain 1), and compares each
  * figure with tools/bench-baseline.ini, like lab 3's bench.c.
  *
- *   domain_switch_yield  one switch from a domain to another: ping and
- *                        pong both loop on sched_op yield, so every yield
- *                        switches; a round trip is two switches.
- *   timer_event_past     set_timer_op with a deadline in the past, up to
- *                        the first instruction of our VIRQ_TIMER handler
- *                        (raised, delivered on the way back, demultiplexed).
+ *   context_switch  one switch from a domain to another: ping and pong
+ *                   both loop on sched_op yield, so every yield switches;
+ *                   a round trip is two switches.
+ *   timer_latency   set_timer_op with a deadline in the past, up to the
+ *                   first instruction of our VIRQ_TIMER handler (raised,
+ *                   delivered on the way back, demultiplexed).
  *
  * The hypervisor's 1 ms tick lands in some measurements and not others,
  * and a millisecond is a million instructions on QEMU but 20 000 on Bochs,
@@ -91,8 +91,8 @@ int main(void)
     }
     report("events_init=%ld", events_init());
     report("timer_port_ok=%d", timer_init() >= 0);
-    report("bench domain_switch_yield=%lu", (unsigned long)bench_switch());
-    report("bench timer_event_past=%lu", (unsigned long)bench_timer_past());
+    report("bench context_switch=%lu", (unsigned long)bench_switch());
+    report("bench timer_latency=%lu", (unsigned long)bench_timer_past());
     report("bench done sched=1");
     return 0;
 }

@@ -1,0 +1,29 @@
+/*
+ * bench/native/entry.S - where the native benchmark kernel starts (issue
+ * 17): a Multiboot header, so GRUB or QEMU's -kernel loads it on the bare
+ * machine with no hypervisor, and the jump to native_main() in ring 0.
+ * Traps use lab 2's guest/trap_entry.S unchanged, as the guest does.
+ */
+        .set    MB_MAGIC, 0x1BADB002
+        .set    MB_FLAGS, 0x00000003    /* page-aligned modules, memory map */
+
+        .section .multiboot
+        .align  4
+        .long   MB_MAGIC
+        .long   MB_FLAGS
+        .long   -(MB_MAGIC + MB_FLAGS)  /* the three words sum to zero   */
+
+        .text
+        .globl  _start
+_start:
+        cli                             /* no interrupts until we say so  */
+        movl    $boot_stack_top, %esp   /* a stack of our own             */
+        call    native_main             /* never returns                  */
+1:      hlt
+        jmp     1b
+
+        .bss
+        .align  16
+boot_stack:
+        .space  16384
+boot_stack_top:

@@ -21,7 +21,10 @@ so, one exercise at a time:
 
 Runs on QEMU (Bochs for the tests that run only there).  Prints one line
 per exercise and a closing `N passed, N failed` (one check per exercise).
-Usage: tools/check-exercises.py [--jobs N] [LAB:EX ...]   e.g. 2:3
+Usage: tools/check-exercises.py [--jobs N] [--subset K/M] [LAB:EX ...]   e.g. 2:3
+  --subset K/M: only the exercises numbered i (in lab order) with
+  i % M == K - make test's rotating third (`make check-exercises` and a
+  run with no option check every exercise).
 """
 
 import argparse
@@ -137,6 +140,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--out", default="build/check-exercises/logs")
+    ap.add_argument("--subset", default=None,
+                    help="K/M: only exercise number i (in lab order) with i %% M == K")
     ap.add_argument("which", nargs="*", help="LAB:EX, e.g. 2:3 (default: every exercise)")
     a = ap.parse_args()
     todo = exercises()
@@ -146,6 +151,11 @@ def main():
         if len(todo) != len(want):
             print("check-exercises: unknown exercise in %s" % " ".join(a.which), file=sys.stderr)
             return 2
+    if a.subset:
+        k, _, m = a.subset.partition("/")
+        todo = [e for i, e in enumerate(todo) if i % int(m) == int(k) % int(m)]
+        print("check-exercises: subset %s: %s" % (a.subset, " ".join(
+            "%d:%d" % (e[0], e[1]) for e in todo)))
     t0 = time.monotonic()
     npass = nfail = 0
     for lab, ex, title, files in todo:

@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import zipfile
@@ -29,8 +30,12 @@ import submission  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-PACKAGES = ("gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-x86 bochs bochs-sdl "
-            "bochsbios vgabios grub-pc-bin grub-common xorriso mtools python3 make")
+def packages() -> str:
+    """The Debian packages grading needs: tools/deps keeps the one list."""
+    r = subprocess.run(["bash", os.path.join(ROOT, "tools", "deps"), "--grade-packages"],
+                       stdout=subprocess.PIPE, universal_newlines=True, check=True)
+    return r.stdout.strip()
+
 
 SETUP_SH = r"""#!/usr/bin/env bash
 # Gradescope runs this once when it builds the autograder image (Ubuntu
@@ -63,7 +68,7 @@ done
 # Student code is built and run as this unprivileged user.
 id student >/dev/null 2>&1 || useradd --create-home --shell /bin/bash student
 echo "setup.sh: every tool checked: QEMU $qv (floor $floor), Bochs with SDL2, GRUB, $(python3 --version)"
-""" % PACKAGES
+"""
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for every submission; it must leave
@@ -102,7 +107,7 @@ def main() -> int:
         submission.copy_pristine(ROOT, os.path.join(stage, "tree"), a.ref)
         if a.hidden:   # next to the tree, not in it: autograde.py keeps it root-only
             shutil.copytree(a.hidden, os.path.join(stage, "hidden"))
-        files = {"setup.sh": SETUP_SH, "run_autograder": RUN_AUTOGRADER,
+        files = {"setup.sh": SETUP_SH % packages(), "run_autograder": RUN_AUTOGRADER,
                  "autograder.json": json.dumps({"lab": lab, "ref": a.ref, "emu": a.emu,
                                                 "timeout_scale": a.timeout_scale,
                                                 "deadline": a.deadline, "jobs": a.jobs,

@@ -329,37 +329,23 @@ def check_machine_outputs(out, doc, emus):
           % nfail, "\n".join(problems[:10]))
 
 
-SHARED_INI = """
-[share-a]
-description = Boots good.elf; passes.
-kernel = good.elf
-hv_args = a=1 b=2
-modules =
-    mod.bin x=1,y=2
-timeout = 5
-results =
-    ^selftest: value=(?P<v>[0-9]+)$
+def _shared_spec(name, description, hv_args, result):
+    """One test of SHARED_INI: good.elf with mod.bin, differing only in these."""
+    return ("\n[%s]\ndescription = %s\nkernel = good.elf\nhv_args = %s\n"
+            "modules =\n    mod.bin x=1,y=2\ntimeout = 5\nresults =\n    %s\n"
+            % (name, description, hv_args, result))
 
-[share-b]
-description = The very same boot as share-a, judged by other checks; fails.
-kernel = good.elf
-hv_args = a=1 b=2
-modules =
-    mod.bin x=1,y=2
-timeout = 5
-results =
-    ^selftest: value=424242$
 
-[share-c]
-description = Other hypervisor arguments: a boot of its own.
-kernel = good.elf
-hv_args = a=1
-modules =
-    mod.bin x=1,y=2
-timeout = 5
-results =
-    ^end status=0$
-"""
+# share-a and share-b are the very same boot (one run serves both); share-c
+# differs in its hypervisor arguments only.
+SHARED_INI = "".join([
+    _shared_spec("share-a", "Boots good.elf; passes.", "a=1 b=2",
+                 r"^selftest: value=(?P<v>[0-9]+)$"),
+    _shared_spec("share-b", "The very same boot as share-a, judged by other checks; fails.",
+                 "a=1 b=2", r"^selftest: value=424242$"),
+    _shared_spec("share-c", "Other hypervisor arguments: a boot of its own.", "a=1",
+                 r"^end status=0$"),
+])
 
 
 UNTIL_INI = """

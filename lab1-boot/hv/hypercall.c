@@ -42,17 +42,15 @@ static void build_hypercall_table(void)
 {
     const struct hypercall_entry *e, *old;
     unsigned int nr;
+    char what[24];
 
     for (e = __hypercalls_start; e < __hypercalls_end; e++) {
         if (e->nr >= NR_HYPERCALLS)
             panic("hypercall %s (%s) registered with number %u, the table has %d",
                   e->origin.name, e->origin.file, e->nr, NR_HYPERCALLS);
         old = hypercall_table[e->nr];
-        if (old && old->origin.lab == e->origin.lab)
-            panic("hypercall %u registered twice by lab %u: %s (%s) and %s (%s)",
-                  e->nr, e->origin.lab, old->origin.name, old->origin.file,
-                  e->origin.name, e->origin.file);
-        if (!old || e->origin.lab > old->origin.lab)
+        snprintf(what, sizeof(what), "hypercall %u", e->nr);
+        if (hook_wins(old ? &old->origin : NULL, &e->origin, HOOK_HIGHEST_LAB_WINS, what))
             hypercall_table[e->nr] = e;
     }
     for (nr = 0; nr < NR_HYPERCALLS; nr++)

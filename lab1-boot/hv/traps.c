@@ -70,17 +70,15 @@ static const struct trap_handler_entry *trap_entries[NR_VECTORS];
 static void build_trap_handler_table(void)
 {
     const struct trap_handler_entry *e, *old;
+    char what[40];
 
     for (e = __trap_handlers_start; e < __trap_handlers_end; e++) {
         if (e->vector >= NR_VECTORS)
             panic("trap handler %s (%s) for vector %u: no such vector",
                   e->origin.name, e->origin.file, e->vector);
         old = trap_entries[e->vector];
-        if (old && old->origin.lab == e->origin.lab)
-            panic("vector %u has two handlers from lab %u: %s (%s) and %s (%s)",
-                  e->vector, e->origin.lab, old->origin.name, old->origin.file,
-                  e->origin.name, e->origin.file);
-        if (!old || e->origin.lab > old->origin.lab) {
+        snprintf(what, sizeof(what), "the handler of vector %u", e->vector);
+        if (hook_wins(old ? &old->origin : NULL, &e->origin, HOOK_HIGHEST_LAB_WINS, what)) {
             trap_entries[e->vector] = e;
             trap_handlers[e->vector] = e->handler;
         }

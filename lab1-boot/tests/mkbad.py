@@ -93,6 +93,17 @@ def main():
         struct.pack_into("<I", noload, off, 4)            # PT_NOTE
     write("noload.elf", bytes(noload))
 
+    # hello.elf's own program header table, copied to the end of the file
+    # at an offset that is 2 more than a multiple of 4: a valid table, so
+    # only the alignment check can refuse it.
+    phoff0, = struct.unpack_from("<I", good, 28)
+    phnum0, = struct.unpack_from("<H", good, 44)
+    odd = bytearray(good)
+    odd += b"\0" * ((-len(odd) % 4) + 2)
+    struct.pack_into("<I", odd, 28, len(odd))
+    odd += good[phoff0:phoff0 + 32 * phnum0]
+    write("phoffalign.elf", bytes(odd))
+
     # A new program header table at the end of the file: hello.elf's own
     # PT_LOAD headers, then tiny disjoint segments up to 65 535 headers.
     many = bytearray(good)

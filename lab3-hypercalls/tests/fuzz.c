@@ -32,6 +32,7 @@
  */
 #include <guest/events.h>
 #include <guest/traps.h>
+#include <guest/fuzz_rng.h>
 
 #define SCRATCH_LIST 6144 /* multicall lists start here: [0, 4096) + 64 entries */
 #define SCRATCH_DATA 4096 /* structures the entries point at                  */
@@ -43,7 +44,7 @@ static unsigned long canary_before = CANARY;
 static uint8_t scratch[SCRATCH_SIZE] __attribute__((aligned(4096)));
 static unsigned long canary_after = CANARY;
 
-static uint32_t seed, rng;
+static uint32_t seed;
 static unsigned long call_no, ncalls, trace_from = ~0UL;
 static unsigned long guest_end; /* end of our mappings (shared_info) */
 static unsigned long hits;       /* events delivered to the sanity port */
@@ -51,15 +52,6 @@ static unsigned long stats_enosys, stats_efault, stats_einval, stats_ok, stats_o
 static unsigned long nr_multicalls, nr_restores;
 static long version;
 extern char hypervisor_callback[], failsafe_callback[];
-
-/* xorshift32: tiny, and the same sequence on every emulator. */
-static uint32_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
-}
 
 static unsigned long parse_ulong(const char *s, unsigned long dflt)
 {
@@ -443,9 +435,7 @@ int main(void)
     seed = (uint32_t)parse_ulong(cmdline_option("seed"), 1);
     ncalls = parse_ulong(cmdline_option("calls"), 10000);
     trace_from = parse_ulong(cmdline_option("trace"), ~0UL);
-    rng = seed * 2654435761u + 0x9E3779B9u;
-    if (!rng)
-        rng = 1;
+    fuzz_rng_seed(seed);
     guest_end = start_info->shared_info_va + 4096;
     version = HYPERVISOR_xen_version(0);
 

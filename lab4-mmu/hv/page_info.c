@@ -5,6 +5,8 @@
  *    frame's counts, type, owner and flags, and the machine's free-frame
  *    count.  Read-only, so any domain may ask about any frame: the tests
  *    use it to check the counts, a student to see what went wrong.
+ *    page_info(PAGE_INFO_AUDIT, out) runs the audit below on the caller
+ *    and returns its number of problems (the fuzzer's check between calls).
  *  - audit_frame_table(d): recount, from d's tables themselves, every
  *    reference they, its pins and its %cr3 should hold, and compare with
  *    the frame table.  Run when a domain ends (hv/domain_mm.c), next to
@@ -21,11 +23,22 @@
 #include <public/errno.h>
 #include <public/mmu.h>
 
+static unsigned long frame_audit(struct domain *d);
+
 static long do_page_info(unsigned long mfn, unsigned long out)
 {
     struct parakeet_page_info info;
     const struct page_info *pg;
 
+    if (mfn == PAGE_INFO_AUDIT) {
+        unsigned long found = frame_audit(current->domain);
+
+        memset(&info, 0, sizeof(info));
+        info.nr_free = nr_free_frames();
+        if (copy_to_guest(out, &info, sizeof(info)))
+            return -EFAULT;
+        return (long)found;
+    }
     if (mfn >= max_page)
         return -EINVAL;
     pg = mfn_to_page(mfn);
@@ -100,7 +113,8 @@ static void want_entry(struct domain *d, unsigned long table, uint32_t e,
                 table, e, mfn);
 }
 
-int audit_frame_table(struct domain *d)
+/* Recount and compare; the number of problems found (the first 5 printed). */
+static unsigned long frame_audit(struct domain *d)
 {
     struct list_head *pos;
     struct page_info *pg;
@@ -164,9 +178,16 @@ int audit_frame_table(struct domain *d)
             problem(d, "in use as type %lu with %lu references, not validated",
                     mfn, PGT_TYPE_NR(type), tcount);
     }
-    if (problems)
-        result("frame audit d%u problems=%lu", d->domain_id, problems);
+    return problems;
+}
+
+int audit_frame_table(struct domain *d)
+{
+    unsigned long found = frame_audit(d);
+
+    if (found)
+        result("frame audit d%u problems=%lu", d->domain_id, found);
     else
         result("frame audit d%u ok", d->domain_id);
-    return problems == 0;
+    return found == 0;
 }

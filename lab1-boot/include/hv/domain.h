@@ -11,11 +11,17 @@
 #define HV_DOMAIN_H
 
 #include <hv/hooks.h>
+#ifndef HV_HOST_FUZZ /* the host fuzzer (tests/fuzz/fuzz_domopts.c) is 64-bit */
 #include <hv/sched.h>
+#endif
 
-/* Parse "4M", "512K", "1G", "4096" (bytes) into bytes; -1 if malformed. */
+/* Apply a module's options "key=value ..." to d, up to a lone "--" (the
+ * rest is the guest's): 0, or -1 with `why` naming the first bad one
+ * (hv/domain_options.c). */
+int parse_domain_options(struct domain *d, const char *args, char *why,
+                         unsigned int whylen);
 
-/* The `tables` option: every registered option (hv/domain.c). */
+/* The `tables` option: every registered option (hv/domain_options.c). */
 void print_domain_options(void);
 
 #endif /* HV_DOMAIN_H */

@@ -73,6 +73,17 @@ struct hook_origin {
 };
 #define HOOK_ORIGIN(fn) { PARAKEET_LAB, #fn, __FILE__ }
 
+/*
+ * The rules of the tables above, coded once (hv/hooks.c): may entry `e`
+ * take a slot that `old` holds (NULL: the slot is empty)?  1 yes, 0 no
+ * (old is from a higher lab).  A clash the rule forbids - a second entry
+ * from old's lab, or any second entry under HOOK_UNIQUE - panics naming
+ * both; `what` names the slot ("hypercall 3", "domain option 'mem='").
+ */
+enum hook_rule { HOOK_HIGHEST_LAB_WINS, HOOK_UNIQUE };
+int hook_wins(const struct hook_origin *old, const struct hook_origin *e,
+              enum hook_rule rule, const char *what);
+
 struct cpu_user_regs;
 struct domain;
 struct vcpu;

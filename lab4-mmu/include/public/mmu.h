@@ -100,6 +100,12 @@ typedef struct mmuext_op mmuext_op_t;
  * for an MFN beyond the frame table, -EFAULT for a bad out pointer.
  */
 #define __HYPERVISOR_page_info 50
+/* page_info(PAGE_INFO_AUDIT, out): run the frame audit on the calling
+ * domain now, quietly (no result line): returns how many problems it
+ * found, 0 for none (the first few are printed on the console), and fills
+ * only out->nr_free.  For fuzzers and tests that check the frame table
+ * between hypercalls (lab4-mmu/tests/fuzz_mm.c). */
+#define PAGE_INFO_AUDIT (~0UL)
 
 struct parakeet_page_info {
     uint32_t count;      /* general references (count_info & count mask)  */

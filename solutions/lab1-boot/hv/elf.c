@@ -127,6 +127,15 @@ int elf_check(const uint8_t *image, size_t len, uint32_t limit,
                  eh->e_phnum, ELF_MAX_PHNUM);
         return -1;
     }
+    /* We read the table in place as Elf32_Phdr structures: at an offset
+     * that is not a multiple of their 4-byte alignment that is undefined
+     * behaviour in C (x86 forgives it; the host fuzzer's sanitiser does
+     * not), and no linker writes one. */
+    if (eh->e_phoff % 4) {
+        snprintf(why, whylen, "program header table at offset %#x, expected a "
+                 "multiple of 4", eh->e_phoff);
+        return -1;
+    }
     if (len > 0xFFFFFFFFu ||
         !fits(eh->e_phoff, (uint32_t)eh->e_phnum * sizeof(Elf32_Phdr), (uint32_t)len)) {
         snprintf(why, whylen, "truncated: program headers at %u..%u but the module "

@@ -146,7 +146,7 @@ tables: build
 .PHONY: tables
 
 # ---------------------------------------------------------------- targets
-.PHONY: help all build run test grade qemu qemu-gdb qemu-record qemu-replay gdb bochs dist clean \
+.PHONY: help all build run test trace grade qemu qemu-gdb qemu-record qemu-replay gdb bochs dist clean \
         skeletons check-skeletons check-exercises check-mutants check-bench doctor deps unit abi gradescope \
         handin fuzz fault-sweep analyze bench
 
@@ -158,6 +158,7 @@ help:
 	@echo "  make test             everything CI checks (installs missing tools first)"
 	@echo "  make build            build lab LAB into build/labN[-refSPEC]/"
 	@echo "  make qemu             boot lab LAB's guests (TEST=name, default the demo) in QEMU; Ctrl-A X quits"
+	@echo "  make trace            (lab 5 on) boot TEST in QEMU with the scheduler's trace on; draw its timeline SVG, print CPU shares"
 	@echo "  make qemu-gdb         the same, halted, waiting for GDB on port $(GDBPORT)"
 	@echo "  make gdb              attach GDB to make qemu-gdb, with the hypervisor's symbols"
 	@echo "  make qemu-record      run TEST once as the grader does, recording it (QEMU record/replay)"
@@ -349,6 +350,16 @@ run: deps
 test: deps
 	@bash tools/make-test
 
+# make trace LAB=5 TEST=name: boot the test in QEMU with the hypervisor
+# option `trace` (lab 5's scheduler keeps every switch, wake and timer and
+# prints them on the console at the end), keep the console, and draw the
+# timeline, one lane per domain (tools/trace.py).
+TRACE_BASE = $(BUILD)/trace-$(or $(subst /,-,$(TEST)),demo)
+trace: build
+	set -o pipefail; $(RUN) --emu qemu --add-hv-args trace </dev/null | tee $(TRACE_BASE).console
+	$(PYTHON) tools/trace.py $(TRACE_BASE).console $(BUILD)/run/result.txt -o $(TRACE_BASE).svg \
+	  --title "make trace LAB=$(LAB)$(if $(REF), REF=$(REF))$(if $(TEST), TEST=$(TEST))"
+
 # ---------------------------------------------------------------- checks
 UNIT_SRCS := $(foreach d,$(LAB_DIRS_ALL),$(wildcard $(d)/tests/unit/test_*.c))
 ABI_SRCS := $(foreach d,$(LAB_DIRS_ALL),$(wildcard $(d)/tests/abi/abi_*.c))
@@ -373,12 +384,13 @@ check-exercises:
 check-mutants:
 	@$(PYTHON) tools/check-mutants.py --jobs $(JOBS) $(MUTANTS)
 
-# Instructions per paravirtual operation (lab 3's and lab 4's bench guests,
+# Instructions per paravirtual operation (lab 3's, 4's and 5's bench guests,
 # REF=all) on both emulators, against tools/bench-baseline.ini: a path >10 %
 # longer fails.
 check-bench:
 	@$(MAKE) --no-print-directory build LAB=3 REF=all
 	@$(if $(wildcard lab4-*),$(MAKE) --no-print-directory build LAB=4 REF=all,true)
+	@$(if $(wildcard lab5-*),$(MAKE) --no-print-directory build LAB=5 REF=all,true)
 	@$(PYTHON) tools/check-bench.py --build build/lab3-refall
 
 # The hypercall fuzzer guest (tools/fuzz): CALLS seeded random hypercalls

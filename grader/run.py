@@ -67,6 +67,8 @@ def main(argv=None) -> int:
     ap.add_argument("--test", default=None)
     ap.add_argument("--gdb", type=int, default=None, metavar="PORT")
     ap.add_argument("--hv-args", default=None, help="replace the test's hypervisor command line")
+    ap.add_argument("--add-hv-args", default="",
+                    help="append to the hypervisor command line (make trace: `trace`)")
     ap.add_argument("--timeout", type=float, default=None,
                     help="stop after this many seconds (default 120; none with --gdb; 0 = none)")
     ap.add_argument("--hidden", default=None)
@@ -87,6 +89,7 @@ def main(argv=None) -> int:
     if a.replay:
         return replay_main(a, t)
     hv_args = a.hv_args if a.hv_args is not None else t.hv_args
+    hv_args = " ".join(x for x in (hv_args, a.add_hv_args) if x)
     timeout = a.timeout if a.timeout is not None else (None if a.gdb else 120.0)
     if timeout == 0:
         timeout = None

@@ -95,7 +95,9 @@ def runs_for(args):
     out = []
     for lab, guest, _build, done in check_bench.suites():
         if lab <= args.lab:
-            out.append(("pv", pv_build, test_for(lab, "hv.elf", [Module(guest, "")], done)))
+            # a suite may boot several domains (lab 5's: "a.elf ARGS|b.elf ARGS")
+            out.append(("pv", pv_build, test_for(lab, "hv.elf", check_bench.modules_of(guest),
+                                                 done)))
     if args.lab >= 4 and not any(t.modules[0].file == "bench_pv.elf" for _, _, t in out):
         out.append(("pv", pv_build, test_for(4, "hv.elf", [Module("bench_pv.elf", "")],
                                              r"^d0: bench done port=pv")))

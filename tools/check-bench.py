@@ -4,8 +4,10 @@ tools/check-bench.py - the paravirtual paths may not grow (`make check-bench`,
 and a step of `make test`).
 
 Boots lab 3's benchmark guest (lab3-hypercalls/tests/bench.c), lab 4's
-(lab4-mmu/tests/bench_mm.c: page-table updates) and make bench's
-paravirtual guest (bench/bench.c: its workloads) on QEMU and on Bochs with
+(lab4-mmu/tests/bench_mm.c: page-table updates), make bench's
+paravirtual guest (bench/bench.c: its workloads) and lab 5's
+(lab5-sched/tests/bench_sched.c: a switch between two domains, a timer
+event; two copies) on QEMU and on Bochs with
 the grader's deterministic settings, where the time-stamp counter counts
 instructions, and compares each figure with the committed
 baseline tools/bench-baseline.ini:
@@ -52,12 +54,24 @@ LINE = re.compile(r"^d0: bench (\w+)=(\d+)\b")
 # is present, lab 4's (page-table updates), each booted in its own lab's
 # reference build.  Their figures share one baseline table.
 SUITES = [
-    # lab, guest, build directory, the line that says it finished
+    # lab, guest (with its arguments; several: one domain each), build
+    # directory, the line that says it finished
     (3, "bench.elf", "build/lab3-refall", r"^d0: bench upcalls=[1-9]"),
     (4, "bench_mm.elf", "build/lab4-refall", r"^d0: bench done hv_frames=[1-9]"),
     # make bench's guest (bench/bench.c on bench/port_pv.c): its workloads
     (4, "bench_pv.elf", "build/lab4-refall", r"^d0: bench done port=pv"),
+    (5, "bench_sched.elf -- op=ping|bench_sched.elf -- op=pong", "build/lab5-refall",
+     r"^d0: bench done sched=1"),
 ]
+
+
+def modules_of(guest: str):
+    """'a.elf ARGS|b.elf ARGS' -> one Module each, in domain order."""
+    out = []
+    for item in guest.split("|"):
+        name, _, args = item.strip().partition(" ")
+        out.append(Module(name, args.strip()))
+    return out
 
 
 def suites():
@@ -68,7 +82,7 @@ def suites():
 def bench_test(lab: int, guest: str, done: str) -> spec.Test:
     return spec.Test(lab=lab, name="bench", source="tools/check-bench.py",
                      description="instruction counts of the paravirtual paths",
-                     modules=[Module(guest, "")], memory=32, timeout=60,
+                     modules=modules_of(guest), memory=32, timeout=60,
                      results=[done])
 
 
@@ -90,8 +104,8 @@ def load_baseline():
 
 def write_baseline(figures, note):
     with open(BASELINE, "w") as f:
-        f.write("# tools/bench-baseline.ini - instructions per operation of lab 3's\n"
-                "# and lab 4's benchmark guests (REF=all), as tools/check-bench.py\n"
+        f.write("# tools/bench-baseline.ini - instructions per operation of lab 3's,\n"
+                "# lab 4's and lab 5's benchmark guests (REF=all), as tools/check-bench.py\n"
                 "# measures them.\n"
                 "# Rewritten by `tools/check-bench.py --update`; commit it with the change\n"
                 "# that moved the figures and say why in the commit message.\n"
@@ -111,7 +125,7 @@ def main() -> int:
     todo = [(lab, guest, args.build if (args.build and lab == 3) else build, done)
             for lab, guest, build, done in suites()]
     for lab, guest, build, _ in todo:
-        if not os.path.isfile(os.path.join(build, "guests", guest)):
+        if not os.path.isfile(os.path.join(build, "guests", modules_of(guest)[0].file)):
             r = subprocess.run(["make", "--no-print-directory", "build", "LAB=%d" % lab, "REF=all"])
             if r.returncode:
                 return 1

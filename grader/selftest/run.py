@@ -348,6 +348,27 @@ SHARED_INI = "".join([
 ])
 
 
+SPIN_INI = """
+[spin-a]
+description = Prints one line, then spins for far longer than the Ctrl-C check waits.
+points = 1
+kernel = hang.elf
+guest_tags = no
+timeout = 60
+results =
+    ^selftest: value=42$
+
+[spin-b]
+description = Spins for a minute printing nothing: a second emulator beside the first.
+points = 1
+kernel = never.elf
+guest_tags = no
+timeout = 60
+results =
+    ^selftest: value=42$
+"""
+
+
 UNTIL_INI = """
 [old-gap]
 description = Passes at lab 1 (good.elf); retired from lab 2 on.
@@ -558,11 +579,16 @@ def main() -> int:
 
         # 3. Ctrl-C while emulators run: all of them must go.
         print("Ctrl-C")
+        # Two kernels that spin for a minute: the hang/never tests of
+        # TESTS_INI end by themselves 4 s after their last output, which
+        # under load can come before the SIGINT does.
+        spin_ini = os.path.join(scratch, "spin.ini")
+        with open(spin_ini, "w") as f:
+            f.write(SPIN_INI)
         p = subprocess.Popen([sys.executable, os.path.join(GRADER, "grade.py"), "--lab", "1",
                               "--build", os.path.join(scratch, "build"), "--tests-file",
-                              TESTS_INI, "--out", os.path.join(scratch, "intr"), "--tests",
-                              "[hn]*", "--emu", "qemu", "--timeout-scale", "30",
-                              "--no-record"],
+                              spin_ini, "--out", os.path.join(scratch, "intr"),
+                              "--emu", "qemu", "--no-record"],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 10

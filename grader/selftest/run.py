@@ -590,7 +590,11 @@ def main() -> int:
                               spin_ini, "--out", os.path.join(scratch, "intr"),
                               "--emu", "qemu", "--no-record"],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             stdin=subprocess.DEVNULL, start_new_session=True)
+                             stdin=subprocess.DEVNULL, start_new_session=True,
+                             # make test runs this self-test as a background
+                             # job, which inherits SIGINT *ignored*; a student's
+                             # Ctrl-C is never ignored, so neither is ours.
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and len(survivors(tag)) < 2:
             time.sleep(0.1)

@@ -110,27 +110,14 @@ __initcall(ctx_allow_init);
 
 /* ---- the watchdog, on CPU time ---- */
 
-#define WATCHDOG_DEFAULT_SECONDS 600
 #define WATCHDOG_TICK_NS (250 * NSEC_PER_MSEC) /* lab 1's 4 Hz ticks */
 static uint64_t watchdog_budget_ns; /* 0: off */
 
 /* Replaces lab 1's: the same option and message, counted in CPU time. */
 void watchdog_init(void)
 {
-    const char *v = hv_cmdline_option("watchdog");
-    unsigned long ms = WATCHDOG_DEFAULT_SECONDS * 1000;
-    char *end;
+    unsigned long ms = watchdog_budget_ms();
 
-    if (v) {
-        unsigned long n = strtoul(v, &end, 10);
-        if (*v >= '0' && *v <= '9' && !*end)
-            ms = n * 1000;
-        else if (*v >= '0' && *v <= '9' && !strcmp(end, "ms"))
-            ms = n;
-        else
-            printk("watchdog=%s: expected seconds (watchdog=10) or milliseconds "
-                   "(watchdog=500ms); using %lu s\n", v, ms / 1000);
-    }
     /* whole 250 ms ticks, rounded up, as lab 1 */
     watchdog_budget_ns = (ms * NSEC_PER_MSEC + WATCHDOG_TICK_NS - 1) /
                          WATCHDOG_TICK_NS * WATCHDOG_TICK_NS;

@@ -218,6 +218,8 @@ void fpu_switch(struct vcpu *prev, struct vcpu *next);
  * Lab 5, whose scheduler preempts instead, overrides it.
  */
 void watchdog_init(void);
+/* Given (hv/watchdog.c): the watchdog= option, in milliseconds. */
+unsigned long watchdog_budget_ms(void);
 
 /* Given (hv/entry.S): the trap frame at the top of the hypervisor stack. */
 struct cpu_user_regs *guest_cpu_user_regs(void);

@@ -487,6 +487,8 @@ int main(void)
             stats_err++;
         put_back();
         check(kind, rc, must_refuse);
+        if ((call_no + 1) % 100000 == 0) /* a sign of life in long runs */
+            printf("fuzz_mm: %lu calls done\n", call_no + 1);
     }
     printf("fuzz_mm: seed=%u calls=%lu accepted=%lu refused=%lu audits=%lu\n", seed,
            ncalls, stats_ok, stats_err, audits);

@@ -39,8 +39,10 @@ what a later lab fills in (event channels in lab 3) is shown only when the
 build has that lab's code.
 """
 
+import json
 import os
 import re
+import socket
 import time
 
 import gdb
@@ -515,7 +517,16 @@ def where(addr):
 # seek to the last one.  The replay is deterministic, so that is exact.
 
 def icount():
-    """The replay's instruction count (QEMU monitor `info replay`)."""
+    """The replay's instruction count (QMP's query-replay, else the
+    monitor's `info replay` through GDB)."""
+    q = Qmp.get()
+    if q:
+        r = q.command("query-replay")
+        if r.get("mode") != "play":
+            raise ParakeetError("not a replay (QEMU's replay mode is %s): going backwards "
+                                "needs a recorded run, make qemu-replay, then make gdb"
+                                % r.get("mode"))
+        return int(r["icount"])
     try:
         out = gdb.execute("monitor info replay", to_string=True)
     except gdb.error as e:
@@ -528,20 +539,96 @@ def icount():
     return int(m.group(1))
 
 
-def qemu_pid():
-    """QEMU's process id, which make qemu-replay writes into its marker file
-    (BUILD/record/replaying: the test, then the pid); None if unknown."""
+def replay_marker():
+    """The words of make qemu-replay's marker file, BUILD/record/replaying:
+    the test, QEMU's pid, the QMP socket (grader/run.py); [] if none."""
     try:
         with open(os.path.join(os.environ.get("PK_BUILD", ""), "record", "replaying")) as f:
-            return int(f.read().split()[1])
-    except (OSError, IndexError, ValueError):
+            return f.read().split()
+    except OSError:
+        return []
+
+
+def qemu_pid():
+    """QEMU's process id from the marker file; None if unknown."""
+    try:
+        return int(replay_marker()[1])
+    except (IndexError, ValueError):
         return None
+
+
+# Why a second connection to QEMU.  `monitor replay_seek` restarts the
+# machine behind GDB's back, and when it gets there QEMU's GDB stub sends
+# a stop packet GDB never asked for.  Worse, any byte GDB sends while the
+# machine still runs pauses it (QEMU 7.2 gdbstub.c, gdb_read_byte) and
+# that packet is dropped: GDB waits 2 s, sends it again, and the seek has
+# stopped short.  Watching QEMU's threads in /proc to guess when a seek is
+# done guesses wrong on a busy machine (measured 2026-12-01: 1 seek in
+# 120 stopped short and cost 8 s; one make test run hung for its whole
+# budget).  QEMU's machine protocol (QMP) on a socket of its own answers
+# exactly: query-status says "paused" once the seek is done, and by then
+# the stop packet is already in GDB's socket, where GDB's next command
+# finds it before QEMU's acknowledgement and drops it ("Packet instead of
+# Ack, ignoring it").  make qemu-replay starts QEMU with -qmp.
+
+class Qmp:
+    """A minimal QMP client: JSON lines over a Unix socket."""
+
+    conn = None          # (socket path, Qmp) of the replay in use
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(30)
+        self.sock.connect(path)
+        self.buf = b""
+        self.read()                                  # the greeting
+        self.command("qmp_capabilities")
+
+    @staticmethod
+    def get():
+        """The replay's QMP connection, or None (an older make qemu-replay,
+        or a replay started by hand: then the GDB monitor is used)."""
+        words = replay_marker()
+        path = words[2] if len(words) > 2 else None
+        if Qmp.conn and Qmp.conn[0] == path:
+            return Qmp.conn[1]
+        Qmp.conn = None
+        if not path:
+            return None
+        try:
+            Qmp.conn = (path, Qmp(path))
+        except OSError as e:
+            print("pk: no QMP connection to the replay (%s): using the GDB monitor" % e)
+            return None
+        return Qmp.conn[1]
+
+    def read(self):
+        while b"\n" not in self.buf:
+            data = self.sock.recv(65536)
+            if not data:
+                Qmp.conn = None
+                raise ParakeetError("the replay's QEMU closed its QMP socket (did it end?)")
+            self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def command(self, name, **args):
+        msg = {"execute": name}
+        if args:
+            msg["arguments"] = args
+        self.sock.sendall(json.dumps(msg).encode() + b"\n")
+        while True:
+            r = self.read()
+            if "return" in r:
+                return r["return"]
+            if "error" in r:
+                raise ParakeetError("QEMU refused %s: %s" % (name, r["error"].get("desc")))
+            # anything else is an event (STOP, RESUME): not an answer
 
 
 def busy(pid):
     """Is any of QEMU's threads running or waiting for a CPU (state R)?
-    None when /proc cannot tell.  (Not its CPU time: on a loaded machine
-    a runnable thread may get no tick for a while.)"""
+    None when /proc cannot tell.  Only a guess (see Qmp above)."""
     try:
         for t in os.listdir("/proc/%d/task" % pid):
             with open("/proc/%d/task/%s/stat" % (pid, t)) as f:
@@ -553,9 +640,8 @@ def busy(pid):
 
 
 def wait_idle(pid, limit):
-    """Wait until QEMU has stopped running the machine (the seek is done) -
-    without a word to its GDB stub, which pauses the machine on any byte it
-    receives while the machine runs (and then confuses GDB)."""
+    """Without QMP: wait until QEMU looks idle - no word to its GDB stub,
+    which pauses the machine on any byte it receives while it runs."""
     t0, still = time.monotonic(), 0
     while time.monotonic() - t0 < limit:
         time.sleep(0.05)
@@ -568,12 +654,23 @@ def wait_idle(pid, limit):
             return
 
 
+def wait_paused(q, limit):
+    """With QMP: wait until the machine has stopped (the seek is done)."""
+    t0, pause = time.monotonic(), 0.005
+    while q.command("query-status")["running"]:
+        if time.monotonic() - t0 > limit:
+            return
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
 def seek(target, limit=120.0):
     """Move the replay to instruction `target` (forwards or backwards: QEMU
     loads the start snapshot and replays), and wait until it is there."""
     if target < 1:
         target = 1      # QEMU cannot stop "at" 0 once it has left it
     t0 = time.monotonic()
+    q = Qmp.get()
     while True:
         now = icount()
         if now == target:
@@ -582,9 +679,15 @@ def seek(target, limit=120.0):
             raise ParakeetError("the replay did not reach instruction %d in %.0f s (it is "
                                 "at %d)" % (target, limit, now))
         # A seek forwards from a pause (an early look above) just goes on.
-        gdb.execute("monitor replay_seek %d" % target, to_string=True)
-        wait_idle(qemu_pid(), limit)
+        if q:
+            q.command("replay-seek", icount=target)
+            wait_paused(q, limit)
+        else:
+            gdb.execute("monitor replay_seek %d" % target, to_string=True)
+            wait_idle(qemu_pid(), limit)
+    # GDB did not see the machine move: forget its registers and memory.
     gdb.execute("maintenance flush register-cache", to_string=True)
+    gdb.execute("maintenance flush dcache", to_string=True)
 
 
 def last_hit_before_here(setup, accept=None, what="pk"):

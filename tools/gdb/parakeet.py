@@ -22,7 +22,8 @@ Going backwards, in a recorded run replayed by `make qemu-replay` (issue
     pk-last-trap      reverse-continue to the last entry into the hypervisor
                       (a trap stub or the hypercall gate): vector, from where
     pk-who-wrote ADDR [LEN]  reverse-continue to the last write to ADDR
-                      (LEN bytes, default 4): who wrote it, old and new value
+                      (LEN bytes, default 4): who wrote it, old and new value;
+                      a guest address is the frame it maps now
     pk-guest-last     back to the guest's last instruction (ring 1 or 3)
                       before the hypervisor was last entered from a guest
     pk-replay         where the replay is: instruction count (QEMU monitor)
@@ -50,6 +51,7 @@ import gdb
 # The hypervisor's part of every address space (lab1-boot/include/hv/config.h).
 HYPERVISOR_VIRT_START = 0xFC000000   # the read-only machine-to-phys table, 4 MiB
 DIRECTMAP_VIRT_START = 0xFC400000    # machine memory 0..56 MiB; hv.elf at 0xFC500000
+DIRECTMAP_SIZE = 56 << 20
 PERDOMAIN_VIRT_START = 0xFFC00000    # lab 4: the current vCPU's GDT and LDT
 PAGE_SHIFT = 12
 
@@ -708,7 +710,7 @@ def last_hit_before_here(setup, accept=None, what="pk"):
             seek(start)
             while True:
                 gdb.execute("monitor replay_break %d" % end, to_string=True)
-                gdb.execute("continue", to_string=True)
+                quiet_continue()
                 n = icount()
                 if os.environ.get("PK_DEBUG"):
                     print("pk: window from %d: stopped at %d (pc %#x)" % (start, n, reg("pc")))
@@ -735,6 +737,25 @@ def last_hit_before_here(setup, accept=None, what="pk"):
     return hits[-1]
 
 
+def quiet_continue():
+    """`continue`, without GDB's lines for each stop.  GDB 13 prints
+    "Program received signal SIGINT" (a replay_break stop) and the frame
+    even inside gdb.execute(..., to_string=True), and one search makes
+    dozens of stops; so GDB's standard output is pointed at /dev/null for
+    the while (and put back whatever happens)."""
+    gdb.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        gdb.execute("continue", to_string=True)
+    finally:
+        gdb.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
 def step_past(bps, n):
     """One instruction on from a breakpoint hit at instruction n, with the
     breakpoints disabled and QEMU's replay_break rather than GDB's step:
@@ -744,7 +765,7 @@ def step_past(bps, n):
         b.enabled = False
     try:
         gdb.execute("monitor replay_break %d" % (n + 1), to_string=True)
-        gdb.execute("continue", to_string=True)
+        quiet_continue()
     finally:
         for b in bps:
             b.enabled = True
@@ -853,13 +874,37 @@ guest's symbols.  Needs a replay (make qemu-replay)."""
                   "this is the one before it that did)" % (where(eip), vector))
 
 
+def machine_address(va):
+    """Walk the page tables loaded now (cr3) for virtual address va: its
+    machine address, or None if unmapped.  The tables are read through the
+    hypervisor's direct map, which every address space maps from lab 1 on
+    (two-level, non-PAE; a 4 MiB PSE entry is honoured too)."""
+    if va >= DIRECTMAP_VIRT_START and va < DIRECTMAP_VIRT_START + DIRECTMAP_SIZE:
+        return va - DIRECTMAP_VIRT_START
+    try:
+        cr3 = reg("cr3") & ~0xFFF
+        pde = mem32(DIRECTMAP_VIRT_START + cr3 + (va >> 22) * 4)
+        if not pde & 1:
+            return None
+        if pde & 0x80:                                   # a 4 MiB page
+            return (pde & 0xFFC00000) | (va & 0x3FFFFF)
+        pte = mem32(DIRECTMAP_VIRT_START + (pde & ~0xFFF) + ((va >> 12) & 0x3FF) * 4)
+    except (gdb.MemoryError, gdb.error):
+        return None
+    return (pte & ~0xFFF) | (va & 0xFFF) if pte & 1 else None
+
+
 class PkWhoWrote(ParakeetCommand):
     """Run backwards to the last write to an address: pk-who-wrote ADDR [LEN].
 ADDR is any C expression (`&current->domain->state`, `0xc0105000`, a
 guest's variable once add-guest has loaded its symbols); LEN is 1, 2 or 4
-bytes (default 4).  Sets a watchpoint, reverse-continues to the write,
-removes the watchpoint, and shows the instruction that wrote, the ring it
-ran in, and the value before and after.  Needs a replay (make qemu-replay)."""
+bytes (default 4).  Reverse-continues to the write and shows the
+instruction that wrote, the ring it ran in, and the value before and after.
+A guest address means the machine word it maps to NOW (through the page
+tables loaded now): writes through that guest address while those page
+tables are loaded, and writes through the hypervisor's direct map of the
+same frame (0xFC400000 + machine address), both count; the same guest
+address in another address space does not.  Needs a replay (make qemu-replay)."""
 
     name = "pk-who-wrote"
 
@@ -872,34 +917,50 @@ ran in, and the value before and after.  Needs a replay (make qemu-replay)."""
             raise ParakeetError("usage: pk-who-wrote ADDRESS-EXPRESSION [1|2|4]")
         addr = parse_int(arg, self.name) & 0xFFFFFFFF
         ctype = {1: "unsigned char", 2: "unsigned short", 4: "unsigned int"}[length]
-        expr = "*(%s *)%#x" % (ctype, addr)
-        try:
-            now = u32(gdb.parse_and_eval(expr))
-        except gdb.MemoryError:
-            raise ParakeetError("pk-who-wrote: %#x is not readable here (not mapped in "
-                                "this address space)" % addr)
-        seen = {"count": 0, "wp": None}
+        ma = machine_address(addr)
+        if ma is None or (addr & 0xFFF) + length > 0x1000:
+            raise ParakeetError("pk-who-wrote: %#x is not mapped in the address space loaded "
+                                "now (cr3 %#x)%s" % (addr, reg("cr3"),
+                                                     "" if ma is None else
+                                                     ", or it crosses a page boundary"))
+        if ma >= DIRECTMAP_SIZE:
+            raise ParakeetError("pk-who-wrote: %#x maps machine address %#x, beyond the "
+                                "hypervisor's direct map (56 MiB)" % (addr, ma))
+        alias = DIRECTMAP_VIRT_START + ma
+        watched = [addr] if addr == alias else [addr, alias]
+        expr = "*(%s *)%#x" % (ctype, alias)      # readable in every address space
+        now = u32(gdb.parse_and_eval(expr))
+        wps = []
 
         def setup():
-            seen["wp"] = gdb.Breakpoint(expr, gdb.BP_WATCHPOINT, gdb.WP_WRITE, internal=True)
-            return [seen["wp"]]
+            for a in watched:
+                wps.append(gdb.Breakpoint("*(%s *)%#x" % (ctype, a), gdb.BP_WATCHPOINT,
+                                          gdb.WP_WRITE, internal=True))
+            return wps
+        seen = [0] * len(watched)
 
         def accept(n):
-            # A watchpoint stops just after the write, and only when the value changed.
-            if seen["wp"].hit_count > seen["count"]:
-                seen["count"] = seen["wp"].hit_count
-                return True
-            return False
+            # A watchpoint stops just after the write, and only when the value
+            # it watches changed.  Through the guest address, only a write
+            # while it maps the same frame is this word.
+            hit = False
+            for i, (w, a) in enumerate(zip(wps, watched)):
+                if w.hit_count > seen[i]:
+                    seen[i] = w.hit_count
+                    hit = hit or a == alias or machine_address(a) == ma
+            return hit
         n = last_hit_before_here(setup, accept, self.name)
+        via = "" if addr == alias else " (machine address %#x, %#x in the direct map)" % (
+            ma, alias)
         if n is None:
-            print("pk-who-wrote: nothing wrote %#x between the start of the recording and "
-                  "here (value now %#x)" % (addr, now))
+            print("pk-who-wrote: nothing wrote %#x%s between the start of the recording and "
+                  "here (value now %#x)" % (addr, via, now))
             return
         after = u32(gdb.parse_and_eval(expr))
         seek(n - 1)                 # the writing instruction, before it ran
         before = u32(gdb.parse_and_eval(expr))
-        print("the last write to %#x (%d bytes) before here, instruction %d of the recording: "
-              "%#x -> %#x" % (addr, length, n - 1, before, after))
+        print("the last write to %#x%s (%d bytes) before here, instruction %d of the "
+              "recording: %#x -> %#x" % (addr, via, length, n - 1, before, after))
         print("  by the instruction at %s, in ring %d%s" % (
             where(reg("pc")), reg("cs") & 3,
             "" if current_domain_id() is None else

@@ -692,9 +692,11 @@ def seek(target, limit=120.0):
     gdb.execute("maintenance flush dcache", to_string=True)
 
 
-def last_hit_before_here(setup, accept=None, what="pk"):
+def last_hit_before_here(setup, accept=None, what="pk", offset=0):
     """Replay forwards to here with the breakpoints setup() returns (None:
-    the user's own) and seek to the last hit that accept(icount) takes.
+    the user's own) and seek to the last hit that accept(icount) takes
+    (plus offset: -1 is the instruction before it; each seek backwards
+    replays from the start, so seek once).
     Looks at the last 20000 instructions first, then 8 times as many, and
     so on back to the start, so a recent hit costs one short replay.
     Returns that instruction count, or None (the replay stays here)."""
@@ -733,7 +735,7 @@ def last_hit_before_here(setup, accept=None, what="pk"):
         seek(end)
     if not hits:
         return None
-    seek(hits[-1])
+    seek(hits[-1] + offset)
     return hits[-1]
 
 
@@ -938,6 +940,7 @@ address in another address space does not.  Needs a replay (make qemu-replay).""
                                           gdb.WP_WRITE, internal=True))
             return wps
         seen = [0] * len(watched)
+        values = {}
 
         def accept(n):
             # A watchpoint stops just after the write, and only when the value
@@ -948,17 +951,18 @@ address in another address space does not.  Needs a replay (make qemu-replay).""
                 if w.hit_count > seen[i]:
                     seen[i] = w.hit_count
                     hit = hit or a == alias or machine_address(a) == ma
+            if hit:
+                values[n] = u32(gdb.parse_and_eval(expr))    # just after the write
             return hit
-        n = last_hit_before_here(setup, accept, self.name)
+        n = last_hit_before_here(setup, accept, self.name, offset=-1)
         via = "" if addr == alias else " (machine address %#x, %#x in the direct map)" % (
             ma, alias)
         if n is None:
             print("pk-who-wrote: nothing wrote %#x%s between the start of the recording and "
                   "here (value now %#x)" % (addr, via, now))
             return
-        after = u32(gdb.parse_and_eval(expr))
-        seek(n - 1)                 # the writing instruction, before it ran
-        before = u32(gdb.parse_and_eval(expr))
+        after = values[n]
+        before = u32(gdb.parse_and_eval(expr))   # at the writing instruction, before it ran
         print("the last write to %#x%s (%d bytes) before here, instruction %d of the "
               "recording: %#x -> %#x" % (addr, via, length, n - 1, before, after))
         print("  by the instruction at %s, in ring %d%s" % (

@@ -188,6 +188,10 @@ def launch_qemu(build: str, modules: List[Module], hv_args: str, memory: int,
         argv += ["-S", "-gdb", "tcp:127.0.0.1:%d" % gdb_port]
     if qmp:
         argv += ["-qmp", "unix:%s,server=on,wait=off" % qmp]
+    if rr == "replay" and gdb_port:
+        # A triple fault (a shutdown) pauses the replay for GDB, at the
+        # faulting instruction, instead of ending QEMU and the session.
+        argv += ["-action", "shutdown=pause"]
     settings = ["emulator: " + qemu_version(),
                 "icount: shift=%d,sleep=off (1 instruction = %d ns of virtual time)"
                 % (ICOUNT_SHIFT, 1 << ICOUNT_SHIFT),

@@ -541,6 +541,42 @@ def icount():
     return int(m.group(1))
 
 
+def ended():
+    """Has the replay reached a shutdown (a triple fault)?  make qemu-replay
+    pauses QEMU there (-action shutdown=pause) - but QEMU 7.2 aborts if it
+    is made to run again from that state, forwards or backwards."""
+    q = Qmp.get()
+    return bool(q) and q.command("query-status").get("status") == "shutdown"
+
+
+def refuse_if_ended(what):
+    if ended():
+        n = icount()
+        raise ParakeetError(
+            "%s: the replay is at its end, instruction %d, where the machine shut down (a "
+            "triple fault: the instruction at $pc faulted and no handler could be reached; "
+            "x/i $pc, monitor info registers).  QEMU 7.2 aborts if it runs on or back from a shutdown.  To go "
+            "backwards: end this replay, start make qemu-replay again, and in GDB: "
+            "monitor replay_break %d, continue - that stops just before it, and everything "
+            "runs backwards from there." % (what, n, n))
+
+
+class PkCheckNotEnded(ParakeetCommand):
+    """Used by the hooks make qemu-replay's GDB session defines (pk_replay_setup):
+refuses to resume the machine from a shutdown (a triple fault), which would
+abort QEMU 7.2, and says how to go backwards instead."""
+
+    name = "pk-check-not-ended"
+
+    def run(self, arg):
+        try:
+            gone = ended()
+        except (OSError, ParakeetError):   # no QMP, a closed socket: let GDB try
+            return
+        if gone:
+            refuse_if_ended(arg or "that")
+
+
 def replay_marker():
     """The words of make qemu-replay's marker file, BUILD/record/replaying:
     the test, QEMU's pid, the QMP socket (grader/run.py); [] if none."""
@@ -700,6 +736,7 @@ def last_hit_before_here(setup, accept=None, what="pk", offset=0):
     Looks at the last 20000 instructions first, then 8 times as many, and
     so on back to the start, so a recent hit costs one short replay.
     Returns that instruction count, or None (the replay stays here)."""
+    refuse_if_ended(what)
     end = icount()
     bps = setup() if setup else [b for b in gdb.breakpoints() if b.enabled and b.visible]
     quiet = [(b, b.silent) for b in bps]
@@ -1005,7 +1042,9 @@ there)."""
     name = "pk-replay"
 
     def run(self, arg):
-        print("instruction %d of the recording" % icount())
+        print("instruction %d of the recording%s" % (
+            icount(), " - its end: the machine shut down here (a triple fault)"
+            if ended() else ""))
 
 
 def pk_replay_setup():
@@ -1028,10 +1067,18 @@ def pk_replay_setup():
           "reverse-finish run backwards;" % test)
     print("  pk-last-trap, pk-who-wrote ADDR, pk-guest-last, pk-replay "
           "(help user-defined).  A breakpoint at")
-    print("  machine_exit keeps the session alive at the end (QEMU exits there).")
+    print("  machine_exit keeps the session alive at the end (QEMU exits there); a triple")
+    print("  fault stops the replay at the faulting instruction.")
+    # At a triple fault QEMU is in its shutdown state, and resuming it
+    # from there aborts QEMU 7.2: these hooks refuse with the way round.
+    for cmd in ("continue", "stepi", "nexti", "step", "next", "finish", "until", "advance",
+                "reverse-stepi", "reverse-nexti", "reverse-step", "reverse-next",
+                "reverse-continue", "reverse-finish"):
+        gdb.execute("define hook-%s\npk-check-not-ended %s\nend" % (cmd, cmd))
     gdb.execute("break machine_exit")
 
 
 for command in (PkDomains, PkDomain, PkVcpu, PkRegs, PkPage, AddGuest,
-                PkLastTrap, PkGuestLast, PkWhoWrote, PkReverseContinue, PkReplay):
+                PkLastTrap, PkGuestLast, PkWhoWrote, PkReverseContinue, PkReplay,
+                PkCheckNotEnded):
     command()

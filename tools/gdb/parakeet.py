@@ -635,9 +635,9 @@ class Qmp:
             return None
         try:
             Qmp.conn = (path, Qmp(path))
-        except OSError as e:
+        except (OSError, ValueError, ParakeetError) as e:
             print("pk: no QMP connection to the replay (%s): using the GDB monitor" % e)
-            return None
+            Qmp.conn = (path, None)        # say it once, not at every command
         return Qmp.conn[1]
 
     def read(self):

@@ -33,6 +33,7 @@ TABLE_PREFIXES = [  # symbol prefix the macro gives the entry -> table kind
     ("__domopt_", "option"),
     ("__initcall_", "initcall"),
     ("__switch_hook_", "switch-hook"),
+    ("__domain_hook_", "domain-hook"),
 ]
 
 
@@ -168,6 +169,8 @@ def main(argv=None):
     show("domain options (key, parser, lab; a key is unique):", "option", "key")
     show("initcalls (all run, in this order):", "initcall", None)
     show("vcpu switch hooks (all run, in this order):", "switch-hook", None)
+    show("domain hooks (create runs in this order, destroy in reverse):",
+         "domain-hook", None)
 
     linked = dict((s, t) for t, s in nm(a.nm, os.path.join(a.build, "hv.elf")))
     for title, weak in (("hypervisor", hv_weak), ("guest library", guest_weak)):

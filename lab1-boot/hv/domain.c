@@ -135,6 +135,7 @@ static void domain_free_memory(struct domain *d)
 
     if (read_cr3() != __pa(idle_pg_table))
         write_cr3(__pa(idle_pg_table)); /* never run on tables being freed */
+    run_domain_destroy_hooks(d);
     domain_relinquish_resources(d);
     for (i = 0; i < P2M_MAX_FRAMES; i++)
         if (d->p2m_frames[i]) {
@@ -202,12 +203,16 @@ static int ring1_segments_ready(struct domain *d)
     return 1;
 }
 
-/* Build domain d from module d->domain_id.  0 on success. */
+static const char *const role_names[] = { "domain", "domu", "disk" };
+
+/*
+ * Build domain d from module d->domain_id: 0 built, -1 refused (it said
+ * why), 1 not built at boot because its role= says domain 0 creates it or
+ * serves it as a disk (lab 6).
+ */
 static int build_domain(struct domain *d)
 {
     const struct boot_module *m = &boot_info.modules[d->domain_id];
-    unsigned long len = m->end - m->start, nr_p2m, i;
-    struct elf_info elf;
     char why[160];
 
     INIT_LIST_HEAD(&d->page_list);
@@ -218,8 +223,27 @@ static int build_domain(struct domain *d)
     d->is_privileged = d->domain_id == 0;
     default_name(d, m->file);
 
-    if (parse_domain_options(d, m->args, why, sizeof(why)) < 0)
-        goto refuse;
+    if (parse_domain_options(d, m->args, why, sizeof(why)) < 0) {
+        refuse_module(d, "%s", why);
+        return -1;
+    }
+    if (d->role != MODULE_DOMAIN) {
+        printk("module %u (%s): role=%s: not built at boot, domain 0 %s it\n",
+               d->domain_id, m->file, role_names[d->role],
+               d->role == MODULE_DISK ? "serves" : "creates");
+        return 1;
+    }
+    return build_deferred_domain(d);
+}
+
+/* The second half of build_domain: d's options are parsed. */
+int build_deferred_domain(struct domain *d)
+{
+    const struct boot_module *m = &boot_info.modules[d->domain_id];
+    unsigned long len = m->end - m->start, nr_p2m, i;
+    struct elf_info elf;
+    char why[160];
+
     if (m->end > DIRECTMAP_SIZE) {
         snprintf(why, sizeof(why), "module ends at %#lx, beyond the %luM the "
                  "hypervisor maps", m->end, DIRECTMAP_SIZE >> 20);
@@ -260,6 +284,10 @@ static int build_domain(struct domain *d)
     if (finish_domain_build(d) != 0) {             /* lab 4's hook */
         if (d->state != DOMSTATE_refused)
             refuse_module(d, "finish_domain_build() failed without saying why");
+        domain_free_memory(d);
+        return -1;
+    }
+    if (run_domain_create_hooks(d) != 0) {         /* lab 6's state */
         domain_free_memory(d);
         return -1;
     }
@@ -321,6 +349,8 @@ static const char *end_word(const struct domain *d)
         return "destroyed";
     if (d->state == DOMSTATE_refused)
         return "refused";
+    if (d->state == DOMSTATE_unused)   /* lab 6: never created */
+        return d->role == MODULE_DISK ? "disk" : "not-created";
     return "unfinished";
 }
 
@@ -374,6 +404,43 @@ void print_vcpu_switch_hooks(void)
                hook->origin.lab, hook->origin.file);
         result("table switch-hook fn=%s lab=%u", hook->origin.name,
                hook->origin.lab);
+    }
+}
+
+extern const struct domain_hook_entry __domain_hooks_start[], __domain_hooks_end[];
+
+int run_domain_create_hooks(struct domain *d)
+{
+    const struct domain_hook_entry *h;
+
+    for (h = __domain_hooks_start; h < __domain_hooks_end; h++)
+        if (h->create && h->create(d) != 0) {
+            if (d->state != DOMSTATE_refused)
+                refuse_module(d, "domain hook %s failed without saying why",
+                              h->origin.name);
+            return -1;
+        }
+    return 0;
+}
+
+void run_domain_destroy_hooks(struct domain *d)
+{
+    const struct domain_hook_entry *h;
+
+    for (h = __domain_hooks_end; h-- > __domain_hooks_start;)
+        if (h->destroy)
+            h->destroy(d);
+}
+
+/* The `tables` option: the domain hooks in the order their creates run. */
+void print_domain_hooks(void)
+{
+    const struct domain_hook_entry *h;
+
+    for (h = __domain_hooks_start; h < __domain_hooks_end; h++) {
+        printk("  domain hook: %s lab %u (%s)\n", h->origin.name, h->origin.lab,
+               h->origin.file);
+        result("table domain-hook fn=%s lab=%u", h->origin.name, h->origin.lab);
     }
 }
 
@@ -432,7 +499,7 @@ static void __noreturn run_next_domain(void)
         struct domain *d = &domains[next_module++];
         d->domain_id = (domid_t)(next_module - 1);
         nr_domains = next_module;
-        if (build_domain(d) < 0)
+        if (build_domain(d) != 0)
             continue;
         run_vcpu_switch_hooks(prev, d->vcpu);
         current = d->vcpu;

@@ -198,12 +198,13 @@ static void print_initcalls(void)
 void print_tables(void)
 {
     printk("tables (hv/hooks.h: hypercalls and vectors highest lab wins, "
-           "options unique, initcalls and switch hooks all run):\n");
+           "options unique, initcalls, switch and domain hooks all run):\n");
     print_hypercall_table();
     print_trap_table();
     print_domain_options();
     print_initcalls();
     print_vcpu_switch_hooks();
+    print_domain_hooks();
     result("table end");
 }
 

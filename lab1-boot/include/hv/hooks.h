@@ -18,6 +18,9 @@
  *    .domain_options     REGISTER_DOMAIN_OPTION(k,fn,h)  unique key
  *    .initcall           __initcall(fn)                  all run, link order
  *    .vcpu_switch_hooks  REGISTER_VCPU_SWITCH_HOOK(fn)   all run, link order
+ *    .domain_hooks       REGISTER_DOMAIN_HOOK(n,c,d)     all run: create in
+ *                                                        link order, destroy
+ *                                                        in reverse
  *    __ex_table          (asm in hv/guest_access.h)      one per instruction
  *
  *    Every table is declared by lab 1 (here and in hv/hv.ld).
@@ -161,6 +164,31 @@ struct vcpu_switch_hook_entry {
     static const struct vcpu_switch_hook_entry __switch_hook_##fn           \
         __attribute__((used, section(".vcpu_switch_hooks"))) = {            \
             (fn), HOOK_ORIGIN(fn) }
+
+/* ---- .domain_hooks (hv/domain.c runs them on every domain) ---- */
+/*
+ * A lab that keeps state of its own per domain (lab 6: the grant table,
+ * the store page domain 0 talks through) registers a pair of functions:
+ *   create(d)  runs once d is built (after finish_domain_build) and before
+ *              it first runs: 0, or non-zero after refuse_module() said why.
+ *   destroy(d) runs when d's memory is about to be given back - after it
+ *              ended, or when its build failed half-way - before
+ *              domain_relinquish_resources.  It must cope with a d whose
+ *              create never ran or failed (check its own fields).
+ * Creates run in link order and destroys in reverse, so what was set up
+ * last is torn down first.  Either pointer may be NULL.
+ */
+typedef int (*domain_create_hook_t)(struct domain *d);
+typedef void (*domain_destroy_hook_t)(struct domain *d);
+struct domain_hook_entry {
+    domain_create_hook_t create;
+    domain_destroy_hook_t destroy;
+    struct hook_origin origin;
+};
+#define REGISTER_DOMAIN_HOOK(name, createfn, destroyfn)                     \
+    static const struct domain_hook_entry __domain_hook_##name              \
+        __attribute__((used, section(".domain_hooks"))) = {                 \
+            (createfn), (destroyfn), HOOK_ORIGIN(name) }
 
 /* The option `tables` on the hypervisor's command line prints every table
  * above, resolved, before the domains run (hv/setup.c). */

@@ -38,8 +38,17 @@ struct evtchn {
 };
 #define NR_VIRQS 8
 
-/* lab 6: grant table entries a domain offers to others. */
-#define NR_GRANT_ENTRIES 32
+/*
+ * lab 6: what a Multiboot module is (the option role=, registered by lab
+ * 6).  Until lab 6 every module is a domain built at boot.
+ */
+enum module_role {
+    MODULE_DOMAIN = 0, /* a guest kernel, built and started at boot         */
+    MODULE_DOMU,       /* a guest kernel domain 0 creates (dom0_op)         */
+    MODULE_DISK,       /* not a kernel: the disk image domain 0 serves      */
+};
+
+struct grant_table;     /* lab 6: hv/grant_table.h */
 
 enum domain_state {
     DOMSTATE_unused = 0,  /* lab 1: slot free                              */
@@ -119,12 +128,9 @@ struct domain {
     struct evtchn evtchn[MAX_EVTCHNS];
 
     /* lab 6: control and isolation */
-    int is_privileged;          /* domain 0                                   */
-    unsigned long reservation;  /* memory_op: pages it may grow to           */
-    struct {
-        uint16_t flags, domid;
-        uint32_t frame;
-    } grant_table[NR_GRANT_ENTRIES];
+    int is_privileged;          /* domain 0: may use dom0_op (module 0)       */
+    enum module_role role;      /* role= on its module line                   */
+    struct grant_table *grant_table; /* the grants it offers (lab 6)          */
 };
 
 /* hv/entry.S's hypercall entry reads these fields by offset (hv/entry.h). */
@@ -198,6 +204,22 @@ void enter_guest(struct vcpu *v) __attribute__((noreturn));
  */
 int finish_domain_build(struct domain *d);
 void domain_relinquish_resources(struct domain *d);
+
+/*
+ * Given (hv/domain.c), for lab 6's dom0_op: build domain d from its module
+ * now (d->domain_id is the module's index; its options were parsed at boot,
+ * when its role= kept it from being built).  0 and d->state ==
+ * DOMSTATE_built, or -1 after refuse_module() said why (d's memory is then
+ * given back and d->state is DOMSTATE_refused).
+ */
+int build_deferred_domain(struct domain *d);
+
+/* The .domain_hooks table (hv/hooks.h): run every create hook on d, in
+ * link order (0, or -1 after one refused the module); every destroy hook,
+ * in reverse order; print the table for the `tables` option. */
+int run_domain_create_hooks(struct domain *d);
+void run_domain_destroy_hooks(struct domain *d);
+void print_domain_hooks(void);
 
 /* vcpu switch hooks (REGISTER_VCPU_SWITCH_HOOK, hv/hooks.h): all run, in
  * link order, whenever `next` is about to run after `prev`. */

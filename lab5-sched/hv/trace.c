@@ -51,14 +51,15 @@ __initcall(trace_init);
 void sched_trace(const char *fmt, ...)
 {
     static const char hex[] = "0123456789abcdef";
-    uint64_t t = NOW();
     char *p = trace_buf + trace_len;
     unsigned int room = TRACE_BYTES - trace_len, i;
     va_list ap;
+    uint64_t t;
     int n;
 
     if (!sched_tracing)
         return;
+    t = NOW();
     if (room < T_DIGITS + 3) {
         trace_dropped++;
         return;

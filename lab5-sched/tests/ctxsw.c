@@ -34,6 +34,10 @@
 #include <guest/time.h>
 #include <guest/traps.h>
 
+/* Rounds of some 400 instructions each (a few us even on QEMU) with the
+ * same now(): time is not being published (lab 5 exercises 1-2). */
+#define STILL_ROUNDS 10000
+
 /*
  * unsigned long hold_regs(uint32_t pattern, uint32_t spins, uint32_t df):
  * load every general register but %esp with a value derived from pattern
@@ -150,10 +154,6 @@ static uint64_t fpu_result(uint16_t *cw)
                      : "=m"(x), "=m"(*cw));
     return x;
 }
-
-/* Rounds of some 400 instructions each (a few us even on QEMU) with the
- * same now(): time is not being published (lab 5 exercises 1-2). */
-#define STILL_ROUNDS 10000
 
 static uint16_t seg_ds(void) { return read_segment(ds); }
 static uint16_t seg_es(void) { return read_segment(es); }

@@ -32,6 +32,7 @@
 #include <hv/sched.h>
 #include <public/dom0_ops.h>
 #include <public/event_channel.h>
+#include <public/grant_table.h>
 
 /* Per-domain state of lab 6's control, indexed by domain id. */
 struct domctl_info {
@@ -73,5 +74,13 @@ long domctl_bvt(struct domain *d, struct bvt_adjdom *bvt, int put);
  */
 long evtchn_alloc_unbound_in(struct domain *d, domid_t remote);
 void evtchn_close_all(struct domain *d);
+
+/*
+ * Grant entry `ref` of d's table, the hypervisor's address of it, or NULL
+ * (hv/grant_table.h declares it too; hv/grant_table.c defines it, and
+ * hv/domain_ctl.c has a weak default for a build without grant tables).
+ * The store set-up writes GNTTAB_RESERVED_XENSTORE through it.
+ */
+struct grant_entry *gnttab_entry(struct domain *d, grant_ref_t ref);
 
 #endif /* HV_DOMCTL_H */

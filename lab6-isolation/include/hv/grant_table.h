@@ -80,6 +80,14 @@ struct grant_table *gnttab_of(struct domain *d);
 struct domain *gnttab_domain(domid_t id);
 
 /*
+ * Given: one host mapping of entry `ref` of domain `dom`'s table is gone
+ * (readonly: was it a read-only one): drop its pin, and clear GTF_writing
+ * / GTF_reading in the shared entry once no mapping of that kind is left.
+ * Works on a dead granter's table too (its active entries outlive it).
+ */
+void gnttab_unpin(domid_t dom, grant_ref_t ref, int readonly);
+
+/*
  * Exercise 4 (hv/grant_table.c): one operation each, by the calling
  * domain d; the GNTST_* status (GNTST_okay = done).  A refusal changes
  * nothing and prints one line naming what was wrong.

@@ -325,9 +325,13 @@ static int grantee(domid_t peer)
     struct mailbox *mb;
     long rc = -1;
 
-    for (i = 0; i < 2000 && rc != GNTST_okay; i++)
-        if ((rc = gnttab_map(peer, REF_MBOX, vm, 0, &hm)) != GNTST_okay)
-            sleep_ms(1); /* the granter has not offered it yet */
+    /* Until the granter has offered it, the entry is not for us yet:
+     * permission_denied.  Any other answer is final. */
+    for (i = 0; i < 2000; i++) {
+        if ((rc = gnttab_map(peer, REF_MBOX, vm, 0, &hm)) != GNTST_permission_denied)
+            break;
+        sleep_ms(1);
+    }
     report("grantee mailbox=%ld", rc);
     if (rc != GNTST_okay)
         return 1;
@@ -392,9 +396,11 @@ static int stay_or_die(domid_t peer, int die)
 
     memset((void *)mine, 0, PAGE_SIZE);
     gnttab_grant_access_ref(REF_MBOX, peer, virt_to_mfn((void *)mine), 0);
-    for (i = 0; i < 2000 && rc != GNTST_okay; i++)
-        if ((rc = gnttab_map(peer, REF_MBOX, theirs, 0, &h)) != GNTST_okay)
-            sleep_ms(1);
+    for (i = 0; i < 2000; i++) {
+        if ((rc = gnttab_map(peer, REF_MBOX, theirs, 0, &h)) != GNTST_permission_denied)
+            break;
+        sleep_ms(1); /* not offered yet */
+    }
     report("%s map=%ld", die ? "die" : "stay", rc);
     if (rc != GNTST_okay)
         return 1;

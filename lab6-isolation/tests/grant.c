@@ -243,9 +243,14 @@ static int granter(domid_t peer)
 
 static long map_raw(uint64_t host_addr, uint32_t flags, grant_ref_t ref, domid_t dom)
 {
-    struct gnttab_map_grant_ref op = { .host_addr = host_addr, .flags = flags,
-                                       .ref = ref, .dom = dom };
-    long rc = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &op, 1);
+    struct gnttab_map_grant_ref op = { 0 };
+    long rc;
+
+    op.host_addr = host_addr;
+    op.flags = flags;
+    op.ref = ref;
+    op.dom = dom;
+    rc = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &op, 1);
 
     return rc < 0 ? rc : op.status;
 }

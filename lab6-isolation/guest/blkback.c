@@ -80,6 +80,8 @@ static int has_work(struct blkback *b)
     return 0;
 }
 
+void (*blkback_round_hook)(struct blkback *b, unsigned int n);
+
 void blkback_run(struct blkback *b, unsigned int n, unsigned int batch)
 {
     unsigned long seen_exc = 0;
@@ -106,6 +108,8 @@ void blkback_run(struct blkback *b, unsigned int n, unsigned int batch)
             while (blkback_serve(&b[i], 1000) > 0)
                 did = 1;
         }
+        if (blkback_round_hook)
+            blkback_round_hook(b, n);
         if (dom_exc != seen_exc || !did) {
             seen_exc = dom_exc;
             for (i = 0; i < n; i++)

@@ -120,5 +120,7 @@ int blkback_serve(struct blkback *b, unsigned int budget);
 /* Exercise 7: serve every frontend until all have gone: round robin,
  * at most `batch` requests each per round, blocking when none has work. */
 void blkback_run(struct blkback *b, unsigned int n, unsigned int batch);
+/* If set, called after every round of blkback_run (a test's policy). */
+extern void (*blkback_round_hook)(struct blkback *b, unsigned int n);
 
 #endif /* GUEST_BLK_H */

@@ -10,8 +10,9 @@
  *   write    write n= sectors of its own pattern, read them back
  *   steady   1-sector reads for window_ms twice: alone, then while a
  *            flooder runs (start the flooder at start_ms = window_ms);
- *            its throughput must stay within 2x of alone
- *   flood    keep its ring full of reads from start_ms for span_ms
+ *            its throughput must stay within 3x of alone
+ *   flood    keep its ring full of reads (sectors= each, default 8) from
+ *            start_ms for span_ms
  *   forever  read until destroyed (the destroy-with-ring test)
  */
 #include <guest/blk.h>
@@ -86,7 +87,9 @@ static void op_steady(void)
     unsigned long alone = reads_until(t + w), shared = reads_until(t + 2 * w);
 
     printf("steady: %lu reads alone, %lu with the flooder\n", alone, shared);
-    report("blk steady alone_nonzero=%d within_2x=%d", alone > 0, shared * 2 >= alone);
+    /* Two frontends sharing domain 0 fairly get half of it each; the
+     * flooder's own CPU time and the extra switches cost a little more. */
+    report("blk steady alone_over_1000=%d within_3x=%d", alone > 1000, shared * 3 >= alone);
 }
 
 static void op_flood(void)
@@ -102,12 +105,14 @@ static void op_flood(void)
     req.operation = BLKIF_OP_READ;
     req.nr_segments = 1;
     req.seg[0].gref = f.bounce_ref[0];
-    req.seg[0].last_sect = 7;
+    req.seg[0].last_sect = (uint8_t)(option_ul("sectors", 8) - 1);
     while (now() < end) {
         while (blkfront_post(&f, &req) == 0)
             posted++;
         while (blkfront_take(&f, &id) != -EAGAIN)
             done++;
+        if (front_ring_free(&f.ring))
+            continue; /* answers made room: fill it before sleeping */
         local_irq_disable();
         if (!front_ring_final_check(&f.ring)) {
             set_timer(end);
@@ -115,6 +120,7 @@ static void op_flood(void)
         }
         local_irq_enable();
     }
+    printf("flood: posted %lu, %lu answered\n", posted, done);
     report("blk flood posted_many=%d", posted > 100);
 }
 

@@ -200,8 +200,13 @@ void blkback_run(struct blkback *b, unsigned int n, unsigned int batch)
             alive += b[i].state == BLKBACK_WAITING || b[i].state == BLKBACK_CONNECTED;
         if (!alive)
             return;
-        if (did)
+        if (did) {
+            /* The frontends we answered were woken; let them run and post
+             * again before the next round, or only the one that never
+             * waits for answers (a flooder) would have requests in it. */
+            HYPERVISOR_sched_op(SCHEDOP_yield, 0);
             continue;
+        }
         /* Nothing to do: block until an event (or 10 ms, in case a domain
          * ended without one), masked while we look a last time. */
         local_irq_disable();

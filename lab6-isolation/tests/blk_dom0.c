@@ -57,7 +57,18 @@ static void check_disk_io(void)
 }
 
 /* kill=K after=R: domain 0's policy destroys domain K mid-I/O. */
-static unsigned long kill_dom, kill_after;
+static unsigned long kill_dom, kill_after, killed, others_at_kill;
+
+/* Requests served to every frontend but domain `not`. */
+static unsigned long others_requests(struct blkback *b, unsigned int n, unsigned long not)
+{
+    unsigned long sum = 0, i;
+
+    for (i = 0; i < n; i++)
+        if (i + 1 != not)
+            sum += b[i].requests;
+    return sum;
+}
 static void kill_policy(struct blkback *b, unsigned int n)
 {
     struct dom0_op op = { .cmd = DOM0_DESTROYDOMAIN };
@@ -71,6 +82,8 @@ static void kill_policy(struct blkback *b, unsigned int n)
     op.u.destroydomain.domain = (domid_t)kill_dom;
     report("kill d%lu destroy=%ld after_requests_ok=%d", kill_dom, xb_dom0_op(&op),
            k->requests >= kill_after);
+    killed = kill_dom;
+    others_at_kill = others_requests(b, n, killed);
     kill_dom = 0;
 }
 
@@ -126,6 +139,9 @@ int main(void)
         report("backend d%lu end=%s requests=%lu errors=%lu sectors=%lu",
                i + 1, state_name(backs[i].state), backs[i].requests,
                backs[i].errors, (unsigned long)backs[i].sectors_done);
+    if (killed)
+        report("kill others_served_after=%d",
+               others_requests(backs, (unsigned int)fronts, killed) > others_at_kill);
     if (option_ul("verify", 0))
         check_slices(slice, option_ul("verify", 0));
     return 0;

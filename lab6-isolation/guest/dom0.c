@@ -17,11 +17,30 @@ static long dom0_call(dom0_op_t *op, uint32_t cmd)
     return HYPERVISOR_dom0_op(op);
 }
 
+static void dom_exc_handler(evtchn_port_t port)
+{
+    (void)port;
+    nr_dom_exc++;
+}
+
+/* Bind VIRQ_DOM_EXC once, before the first domain we create can end. */
+static void bind_dom_exc(void)
+{
+    static long port;
+
+    if (port > 0)
+        return;
+    port = evtchn_bind_virq(VIRQ_DOM_EXC);
+    if (port > 0)
+        bind_evtchn_to_handler((evtchn_port_t)port, dom_exc_handler);
+}
+
 long dom0_create(domid_t dom, evtchn_port_t *store_port)
 {
     dom0_op_t op;
     long rc;
 
+    bind_dom_exc();
     memset(&op, 0, sizeof(op));
     op.u.createdomain.domain = dom;
     op.u.createdomain.handle[0] = (uint8_t)dom; /* any label: we get it back */
@@ -100,23 +119,13 @@ long dom0_set_max_pages(domid_t dom, unsigned long pages)
     return dom0_call(&op, DOM0_SETDOMAINMAXMEM);
 }
 
-static void dom_exc_handler(evtchn_port_t port)
-{
-    (void)port;
-    nr_dom_exc++;
-}
 
 long dom0_wait_ended(domid_t dom, unsigned int ms)
 {
-    static long port;
     struct dom0_getdomaininfo info;
     uint64_t deadline = now() + (uint64_t)ms * NSEC_PER_MSEC;
 
-    if (!port) {
-        port = evtchn_bind_virq(VIRQ_DOM_EXC);
-        if (port > 0)
-            bind_evtchn_to_handler((evtchn_port_t)port, dom_exc_handler);
-    }
+    bind_dom_exc();
     for (;;) {
         if (dom0_getinfo(dom, &info) == 0 && (info.flags & DOMFLAGS_DYING))
             return 0;

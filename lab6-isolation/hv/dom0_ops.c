@@ -58,7 +58,8 @@ static unsigned long p2m_capacity(const struct domain *d)
  *   ADJUSTDOM       u.adjustdom: sched_id SCHED_BVT (else -EINVAL),
  *                   direction SCHED_INFO_PUT or _GET (else -EINVAL).
  *   SETDOMAINMAXMEM max_memkb / 4 pages: not below what the domain owns
- *                   now (tot_pages) nor above p2m_capacity(): -EINVAL.
+ *                   now (reservation_pages()) nor above p2m_capacity():
+ *                   -EINVAL.
  *   anything else   -ENOSYS.
  */
 static long do_one(struct domain *d, struct dom0_op *op)

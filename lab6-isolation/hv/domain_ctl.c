@@ -147,6 +147,7 @@ long domctl_create(struct domain *d, const xen_domain_handle_t handle,
                    evtchn_port_t *store_evtchn)
 {
     struct domctl_info *ci = &domctl_info[d->domain_id];
+    unsigned long cr3 = read_cr3();
     long rc;
 
     /* A module refused before (no memory then) may be tried again. */
@@ -154,7 +155,9 @@ long domctl_create(struct domain *d, const xen_domain_handle_t handle,
     memset(ci, 0, sizeof(*ci));
     d->end_reason[0] = '\0';
     d->tot_pages = 0;
-    if (build_deferred_domain(d) != 0)
+    rc = build_deferred_domain(d);
+    write_cr3(cr3);     /* a refused build frees on the idle tables */
+    if (rc != 0)
         return -ENOMEM; /* refuse_module() said why, on the console */
     ci->created = 1;
     memcpy(ci->handle, handle, sizeof(ci->handle));

@@ -9,7 +9,9 @@
  * Xen the frame is not counted in tot_pages - a grant table does not eat
  * into the memory domain 0 gave the domain - but it is on the domain's
  * page_list, so lab 4's domain_relinquish_resources() gives it back with
- * the rest, exactly once.
+ * the rest, exactly once.  While the table is in use the hypervisor holds
+ * a general reference of its own on the frame: the guest can then never
+ * give it back (memory_op) or transfer it away under the hypervisor.
  *
  * When a domain dies, its destroy hook (which runs before lab 4 releases
  * its page tables) undoes every mapping it holds of other domains'
@@ -77,8 +79,11 @@ static int gnttab_create(struct domain *d)
     gt->shared_mfn = page_to_mfn(pg);
     gt->shared = mfn_to_virt(gt->shared_mfn); /* alloc_frame zeroed it */
     /* As lab 4's finish_domain_build does for every frame of d: the
-     * allocation reference (none while lab 4 is unfinished). */
-    pg->count_info = (pg->count_info & ~PGC_count_mask) | (lab4_unchecked ? 0 : 1);
+     * allocation reference (none while lab 4 is unfinished) - and one more,
+     * the hypervisor's own, held while the table is in use: with it the
+     * frame is never "unused", so the guest can neither give it back
+     * (memory_op) nor transfer it away while the hypervisor writes in it. */
+    pg->count_info = (pg->count_info & ~PGC_count_mask) | (lab4_unchecked ? 0 : 2);
     pg->type_info = PGT_none;
     set_gpfn_from_mfn(gt->shared_mfn, INVALID_M2P_ENTRY); /* no pfn of d's */
     d->tot_pages--; /* not counted against its memory (see the top) */
@@ -138,6 +143,8 @@ static void gnttab_destroy(struct domain *d)
         }
     }
     gt->shared = NULL;  /* no more offers: gnttab_entry says NULL */
+    if (!lab4_unchecked)
+        put_page(mfn_to_page(gt->shared_mfn)); /* the hypervisor's reference */
     d->tot_pages++;     /* its frame is counted again, so that lab 4's
                            relinquish can give it back as one of d's */
     d->grant_table = NULL;
@@ -202,6 +209,8 @@ void audit_granted_refs(struct domain *d, uint16_t *want_count, uint16_t *want_t
     struct grant_table *gt = &grant_tables[d->domain_id];
     unsigned int ref;
 
+    if (gt->shared)
+        want_count[gt->shared_mfn]++; /* the hypervisor's own reference */
     for (ref = 0; ref < NR_GRANT_ENTRIES; ref++) {
         const struct active_grant_entry *act = &gt->active[ref];
         if (act->frame < max_page && (act->rd_pins || act->wr_pins)) {

@@ -21,7 +21,8 @@ static inline long HYPERVISOR_dom0_op(dom0_op_t *op)
 }
 
 /* Build the module `dom` (role=domu), paused; *store_port (may be NULL)
- * gets its store port, unbound for us. */
+ * gets its store port, unbound for us.  The first call binds VIRQ_DOM_EXC
+ * (nr_dom_exc counts it; needs events_init). */
 long dom0_create(domid_t dom, evtchn_port_t *store_port);
 long dom0_pause(domid_t dom);
 long dom0_unpause(domid_t dom);

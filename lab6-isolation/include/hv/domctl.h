@@ -47,6 +47,16 @@ struct domctl_info {
 extern struct domctl_info domctl_info[MAX_DOMAINS];
 
 /*
+ * The frames d owns that count against its max_pages: all of them
+ * (tot_pages) but its store page, which the hypervisor gave it on top
+ * of its mem= (memory_op's limit, XENMEM_current_reservation).
+ */
+static inline unsigned long reservation_pages(const struct domain *d)
+{
+    return d->tot_pages - (domctl_info[d->domain_id].store_mfn ? 1 : 0);
+}
+
+/*
  * The domain with id `dom`, or NULL if there is none: an id beyond the
  * modules, or a slot never built (DOMSTATE_unused, refused).  Ended
  * domains are returned (their state says so): GETDOMAININFO reports them.

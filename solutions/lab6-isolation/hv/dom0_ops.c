@@ -58,7 +58,8 @@ static unsigned long p2m_capacity(const struct domain *d)
  *   ADJUSTDOM       u.adjustdom: sched_id SCHED_BVT (else -EINVAL),
  *                   direction SCHED_INFO_PUT or _GET (else -EINVAL).
  *   SETDOMAINMAXMEM max_memkb / 4 pages: not below what the domain owns
- *                   now (tot_pages) nor above p2m_capacity(): -EINVAL.
+ *                   now (reservation_pages()) nor above p2m_capacity():
+ *                   -EINVAL.
  *   anything else   -ENOSYS.
  */
 static long do_one(struct domain *d, struct dom0_op *op)
@@ -123,7 +124,7 @@ static long do_one(struct domain *d, struct dom0_op *op)
                           op->u.adjustdom.direction == SCHED_INFO_PUT);
     default: /* DOM0_SETDOMAINMAXMEM */
         pages = op->u.setdomainmaxmem.max_memkb / 4;
-        if (pages < t->tot_pages || pages > p2m_capacity(t))
+        if (pages < reservation_pages(t) || pages > p2m_capacity(t))
             return -EINVAL;
         t->max_pages = pages;
         return 0;

@@ -11,9 +11,9 @@
  * frames are machine frame numbers, which a paravirtual guest knows.
  *
  * The invariants:
- *   - a domain never owns more than max_pages frames it asked for: each
- *     frame increase_reservation gives counts in tot_pages, and the count
- *     is checked before each one;
+ *   - a domain never owns more than max_pages frames (besides the store
+ *     page the hypervisor gave it): each frame increase_reservation gives
+ *     counts in tot_pages, and the count is checked before each one;
  *   - a frame goes back to the allocator only when nothing uses it.  Lab
  *     4's counts say so: a frame the guest still maps (a writable type
  *     reference), uses as a page table or a GDT, or that another domain
@@ -43,7 +43,8 @@
  * Exercise 2a: give d up to r->nr_extents new frames (alloc_domheap_page:
  * zeroed, on d->page_list, counted in d->tot_pages), writing each one's
  * MFN into the guest's array at r->extent_start (an array of unsigned
- * long).  Stop before d would own more than d->max_pages.  Each new frame
+ * long).  Stop before d would own more than d->max_pages frames
+ * (reservation_pages(), hv/domctl.h: its store page does not count).  Each new frame
  * gets its owner's allocation reference, as lab 4 gave every frame at
  * build time: general count 1, type PGT_none.  A frame whose MFN cannot
  * be written to the guest goes back (free_domheap_page) and ends the
@@ -56,7 +57,7 @@ static long increase_reservation(struct domain *d, const struct xen_memory_reser
     struct page_info *pg;
 
     for (i = 0; i < r->nr_extents; i++) {
-        if (d->tot_pages >= d->max_pages)
+        if (reservation_pages(d) >= d->max_pages)
             break;
         if (!(pg = alloc_domheap_page(d)))
             break;
@@ -164,7 +165,8 @@ static long do_memory_op(unsigned long cmd, unsigned long arg)
             return -EFAULT;
         if (!(d = target(dom, &rc)))
             return rc;
-        return (long)(cmd == XENMEM_current_reservation ? d->tot_pages : d->max_pages);
+        return (long)(cmd == XENMEM_current_reservation ? reservation_pages(d)
+                                                         : d->max_pages);
     default:
         return -ENOSYS;
     }

@@ -10,6 +10,13 @@
  *   batch=B       requests per frontend per round (exercise 7; default 4)
  *   verify=N      at the end, check on the disk that domU 1 wrote its
  *                 first N sectors and domU 2's slice is untouched
+ *   perf=N        the performance-isolation measurement, domain 0's own
+ *                 (so it holds on both emulators, whose instructions per
+ *                 ms differ 50x): domU 1 reads steadily; domain 0 times
+ *                 its N requests alone (but for a CPU spinner, domain
+ *                 fronts+1, built at boot), then creates domU 2, a
+ *                 flooder, and times domU 1's next N requests beside it;
+ *                 then it destroys all three
  *   kill=K after=R  destroy domain K once it made R requests (the
  *                   destroy-with-ring test); the backend must drop it
  *                   and keep serving the others
@@ -105,6 +112,65 @@ static void check_slices(unsigned long slice, unsigned long written)
     report("disk after d1_written_in_its_slice=%lu d2_slice_intact=%lu", mine, next);
 }
 
+/* perf=N: the phases of the measurement, driven from the round hook. */
+static unsigned long perf_n, perf_fronts, perf_phase, perf_mark;
+static uint64_t perf_t0, perf_alone, perf_shared;
+
+static void destroy(domid_t dom)
+{
+    struct dom0_op op = { .cmd = DOM0_DESTROYDOMAIN };
+
+    op.u.destroydomain.domain = dom;
+    xb_dom0_op(&op);
+}
+
+static void perf_policy(struct blkback *b, unsigned int n)
+{
+    struct blkback *steady = &b[0], *flood = &b[1];
+
+    (void)n;
+    switch (perf_phase) {
+    case 0: /* warm up: 20 requests, then start the clock */
+        if (steady->requests < 20)
+            return;
+        perf_mark = steady->requests;
+        perf_t0 = now();
+        perf_phase = 1;
+        return;
+    case 1: /* N alone; then create the flooder */
+        if (steady->requests < perf_mark + perf_n)
+            return;
+        perf_alone = now() - perf_t0;
+        report("perf create_flooder=%ld", blkback_create(flood, 2, 512, 512));
+        perf_phase = 2;
+        return;
+    case 2: /* the flooder is flooding: start the second clock */
+        if (flood->requests < 64)
+            return;
+        perf_mark = steady->requests;
+        perf_t0 = now();
+        perf_phase = 3;
+        return;
+    case 3: /* N beside it; then end the experiment */
+        if (steady->requests < perf_mark + perf_n)
+            return;
+        perf_shared = now() - perf_t0;
+        perf_phase = 4;
+        destroy(1);
+        destroy(2);
+        destroy((domid_t)(perf_fronts + 1));
+        return;
+    }
+}
+
+static void round_hook(struct blkback *b, unsigned int n)
+{
+    if (perf_n)
+        perf_policy(b, n);
+    else
+        kill_policy(b, n);
+}
+
 static const char *state_name(enum blkback_state s)
 {
     static const char *const names[] = { "unused", "waiting", "connected",
@@ -124,11 +190,15 @@ int main(void)
     pmap_init();
     kill_dom = option_ul("kill", 0);
     kill_after = option_ul("after", 50);
-    blkback_round_hook = kill_policy;
+    perf_n = option_ul("perf", 0);
+    blkback_round_hook = round_hook;
     check_disk_io();
     if (fronts > MAX_FRONTS)
         fronts = MAX_FRONTS;
+    perf_fronts = fronts;
     for (i = 0; i < fronts; i++) {
+        if (perf_n && i == 1)
+            continue; /* the flooder comes later */
         rc = blkback_create(&backs[i], (domid_t)(i + 1), i * slice, slice);
         report("backend d%lu create=%ld", i + 1, rc);
         if (rc < 0)
@@ -139,6 +209,15 @@ int main(void)
         report("backend d%lu end=%s requests=%lu errors=%lu sectors=%lu",
                i + 1, state_name(backs[i].state), backs[i].requests,
                backs[i].errors, (unsigned long)backs[i].sectors_done);
+    if (perf_n) {
+        /* A third: two equal clients of one server get half each, and
+         * the flooder's own CPU time and switches cost a little more. */
+        printf("perf: %lu requests of domU 1 took %lu us alone, %lu us beside "
+               "the flooder\n", perf_n, (unsigned long)(perf_alone / 1000),
+               (unsigned long)(perf_shared / 1000));
+        report("perf measured=%d within_3x=%d", perf_phase == 4,
+               perf_phase == 4 && perf_shared <= 3 * perf_alone);
+    }
     if (killed)
         report("kill others_served_after=%d",
                others_requests(backs, (unsigned int)fronts, killed) > others_at_kill);

@@ -106,41 +106,45 @@ void evtchn_close_all(struct domain *d)
 }
 
 /*
- * Exercise 3, one region per command: the cases where another domain
- * takes part.  Each gets d (the caller) and the other domain already
- * found; check everything before the first write, as in lab 3.  Errors:
- * a domain that does not exist or has ended -ESRCH; acting for another
- * domain without privilege -EPERM; a port in the wrong state, or unbound
- * for someone else, -EINVAL; no free port -ENOSPC.
+ * Exercise 3, one function per command: the cases where another domain
+ * takes part.  The given code below has checked that each domain named
+ * exists and has not ended (else -ESRCH, as in lab 3) and passes them
+ * found.  Check everything else before the first write, as in lab 3.
+ * Errors: acting in another domain's table without privilege -EPERM; a
+ * port in the wrong state, or unbound for someone else, -EINVAL; no free
+ * port -ENOSPC.
  */
 
 /*
- * alloc_unbound with a remote domain, or (domain 0 only) in another
- * domain's table: a free port of `ld` (the domain named by a->dom) in
- * ECS_UNBOUND that `rd` (a->remote_dom) may bind.
+ * alloc_unbound: a free port of `ld` (the domain whose table gets it:
+ * the caller, or another one - domain 0 only) in ECS_UNBOUND, that domain
+ * `remote` may bind.  At least one of them is not the caller.
  */
-static long alloc_unbound_remote(struct domain *d, struct evtchn_alloc_unbound *a)
+static long alloc_unbound_remote(struct domain *d, struct domain *ld, domid_t remote,
+                                 struct evtchn_alloc_unbound *a)
 {
     /* LAB 6: your code here (exercise 3: inter-domain event channels) */
-    (void)d; (void)a; (void)other_domain;
+    (void)d; (void)ld; (void)remote; (void)a;
     EXERCISE_TODO(6, 3, "inter-domain event channels");
     return -ENOSYS;
 }
 
 /*
- * bind_interdomain to another domain's port: rd's remote_port must be
- * ECS_UNBOUND *for d* (its remote_dom is d); both become ECS_INTERDOMAIN,
- * each naming the other.
+ * bind_interdomain to port b->remote_port of another domain rd: it must
+ * be ECS_UNBOUND *for d* (its remote_dom is d); both become
+ * ECS_INTERDOMAIN, each naming the other.
  */
-static long bind_interdomain_remote(struct domain *d, struct evtchn_bind_interdomain *b)
+static long bind_interdomain_remote(struct domain *d, struct domain *rd,
+                                    struct evtchn_bind_interdomain *b)
 {
     /* LAB 6: your code here (exercise 3: inter-domain event channels) */
-    (void)d; (void)b;
+    (void)d; (void)rd; (void)b;
     EXERCISE_TODO(6, 3, "inter-domain event channels");
     return -ENOSYS;
 }
 
-/* send on a port whose peer is in another domain: raise the peer's port. */
+/* send on d's port chn whose peer is in another domain: raise the peer's
+ * port (if that domain is still alive).  0. */
 static long send_remote(struct domain *d, const struct evtchn *chn)
 {
     /* LAB 6: your code here (exercise 3: inter-domain event channels) */
@@ -150,9 +154,9 @@ static long send_remote(struct domain *d, const struct evtchn *chn)
 }
 
 /*
- * close a port whose peer is in another domain: the peer's port becomes
- * ECS_UNBOUND for d, and is raised so its domain notices (peer_lost()).
- * Returns 0 when done (the caller then frees d's port).
+ * close d's port chn whose peer is in another domain: the peer's port
+ * becomes ECS_UNBOUND for d, and is raised so its domain notices
+ * (peer_lost() does both).  0 when done (the caller then frees d's port).
  */
 static long close_remote(struct domain *d, struct evtchn *chn)
 {
@@ -162,25 +166,27 @@ static long close_remote(struct domain *d, struct evtchn *chn)
     return -ENOSYS;
 }
 
-/* status of another domain's port: domain 0 only.  The domain asked about,
- * or NULL with *rc set. */
-static struct domain *status_domain(struct domain *d, domid_t dom, long *rc)
+/* status of a port of another domain ld: may d ask?  0 or -EPERM. */
+static long status_allowed(struct domain *d, struct domain *ld)
 {
     /* LAB 6: your code here (exercise 3: inter-domain event channels) */
-    (void)d; (void)dom;
+    (void)d; (void)ld;
     EXERCISE_TODO(6, 3, "inter-domain event channels");
-    *rc = -ENOSYS;
-    return NULL;
+    return -ENOSYS;
 }
 
 /* ---- given: lab 3's commands, handing other domains to exercise 3 ---- */
 
 static long evtchn_alloc_unbound(struct domain *d, struct evtchn_alloc_unbound *a)
 {
+    struct domain *ld = is_self(d, a->dom) ? d : other_domain(a->dom);
+    domid_t remote = is_self(d, a->remote_dom) ? d->domain_id : a->remote_dom;
     long port;
 
-    if (!is_self(d, a->dom) || !is_self(d, a->remote_dom))
-        return alloc_unbound_remote(d, a);
+    if (!ld || (remote != d->domain_id && !other_domain(remote)))
+        return -ESRCH;
+    if (ld != d || remote != d->domain_id)
+        return alloc_unbound_remote(d, ld, remote, a);
     if ((port = evtchn_alloc_unbound_in(d, d->domain_id)) < 0)
         return port;
     a->port = (evtchn_port_t)port;
@@ -192,8 +198,10 @@ static long evtchn_bind_interdomain(struct domain *d, struct evtchn_bind_interdo
     unsigned int rport = b->remote_port;
     long port;
 
-    if (!is_self(d, b->remote_dom))
-        return bind_interdomain_remote(d, b);
+    if (!is_self(d, b->remote_dom)) {
+        struct domain *rd = other_domain(b->remote_dom);
+        return rd ? bind_interdomain_remote(d, rd, b) : -ESRCH;
+    }
     if (!port_valid(rport) || d->evtchn[rport].state != ECS_UNBOUND ||
         d->evtchn[rport].remote_dom != d->domain_id)
         return -EINVAL;
@@ -273,8 +281,12 @@ static long evtchn_status(struct domain *d, struct evtchn_status *s)
     struct evtchn *chn;
     long rc = 0;
 
-    if (!is_self(d, s->dom) && !(ld = status_domain(d, s->dom, &rc)))
-        return rc;
+    if (!is_self(d, s->dom)) {
+        if (!(ld = domctl_find(s->dom)))
+            return -ESRCH;
+        if ((rc = status_allowed(d, ld)) != 0)
+            return rc;
+    }
     if (port >= MAX_EVTCHNS)
         return -EINVAL;
     chn = &ld->evtchn[port];

@@ -97,6 +97,8 @@ static int control(void)
     report("control bad_cmd=%ld", HYPERVISOR_dom0_op(&op));
     report("control pause_self=%ld destroy_self=%ld", dom0_pause(0), dom0_destroy(0));
     report("control nosuch pause=%ld info=%ld", dom0_pause(40), dom0_getinfo(40, &info));
+    rc = dom0_set_max_pages(1, 16);
+    report("control maxmem below_owned=%ld huge=%ld", rc, dom0_set_max_pages(1, 1UL << 20));
 
     /* Run it, then pause it: a paused domain gets no CPU. */
     report("control unpause=%ld", dom0_unpause(1));
@@ -193,6 +195,8 @@ static int chan(void)
     rc = evtchn_status_of(1, store, &st);
     report("chan peer_status=%ld dom=%u port_ok=%d", rc, st.u.interdomain.dom,
            st.u.interdomain.port == (evtchn_port_t)local);
+    /* A port of ours unbound for ourselves: the peer may not bind it. */
+    report("chan self_unbound=%d", evtchn_alloc_unbound_self() > 0);
     report("chan unpause=%ld", dom0_unpause(1));
 
     /* It rings first; we answer. */
@@ -227,7 +231,12 @@ static int peer(void)
 
     rc = evtchn_status_of(DOMID_SELF, port, &st);
     report("peer store status=%ld dom=%u", rc, st.u.interdomain.dom);
-    report("peer bind_dom0_wrong=%ld", evtchn_bind_interdomain(0, 1));
+    {
+        unsigned int p, bound = 0;
+        for (p = 1; p < 64; p++) /* none of domain 0's ports is offered to us */
+            bound += evtchn_bind_interdomain(0, p) >= 0;
+        report("peer bind_not_offered=%u", bound);
+    }
     report("peer alloc_nosuch=%ld", evtchn_alloc_unbound(40));
     bind_evtchn_to_handler(port, chan_handler);
     report("peer ring=%ld", evtchn_send(port));

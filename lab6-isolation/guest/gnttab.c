@@ -60,7 +60,8 @@ void gnttab_grant_access_ref(grant_ref_t ref, domid_t domid, unsigned long mfn, 
 
     e->frame = (uint32_t)mfn;
     e->domid = domid;
-    __asm__ volatile("" ::: "memory"); /* flags last: the entry is valid now */
+    /* Flags last: the entry is valid only now. */
+    __asm__ volatile("" ::: "memory");
     e->flags = (uint16_t)(GTF_permit_access | (readonly ? GTF_readonly : 0));
 }
 

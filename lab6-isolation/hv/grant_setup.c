@@ -86,7 +86,8 @@ static int gnttab_create(struct domain *d)
     pg->count_info = (pg->count_info & ~PGC_count_mask) | (lab4_unchecked ? 0 : 2);
     pg->type_info = PGT_none;
     set_gpfn_from_mfn(gt->shared_mfn, INVALID_M2P_ENTRY); /* no pfn of d's */
-    d->tot_pages--; /* not counted against its memory (see the top) */
+    /* Not counted against its memory (see the top). */
+    d->tot_pages--;
     d->grant_table = gt;
     return 0;
 }
@@ -142,11 +143,12 @@ static void gnttab_destroy(struct domain *d)
             m->flags = 0;
         }
     }
-    gt->shared = NULL;  /* no more offers: gnttab_entry says NULL */
+    gt->shared = NULL; /* no more offers: gnttab_entry says NULL */
     if (!lab4_unchecked)
         put_page(mfn_to_page(gt->shared_mfn)); /* the hypervisor's reference */
-    d->tot_pages++;     /* its frame is counted again, so that lab 4's
-                           relinquish can give it back as one of d's */
+    /* Its frame is counted again, so that lab 4's relinquish gives it
+     * back as one of d's. */
+    d->tot_pages++;
     d->grant_table = NULL;
 }
 REGISTER_DOMAIN_HOOK(grant_table, gnttab_create, gnttab_destroy);
@@ -182,7 +184,8 @@ int relinquish_shared_frame(struct domain *d, struct page_info *pg)
     list_add_tail(&pg->list, &dom_grant_orphans.page_list);
     dom_grant_orphans.tot_pages++;
     printk("d%u: frame %#lx is still mapped through its grant %u: freed at the "
-           "last unmap\n", d->domain_id, mfn, ref);
+           "last unmap\n",
+           d->domain_id, mfn, ref);
     put_page(pg); /* d's allocation reference; the mappings' remain */
     return 1;
 }
@@ -269,7 +272,8 @@ static void gnttab_do_one(struct domain *d, unsigned int cmd, void *op)
         /* Without lab 4's reference counts nothing would keep a mapped or
          * transferred frame from being freed under its user. */
         printk("d%u: grant_table_op %u refused: lab 4's exercises 1-4 are not "
-               "done, and grants need its reference counts\n", d->domain_id, cmd);
+               "done, and grants need its reference counts\n",
+               d->domain_id, cmd);
         st = GNTST_general_error;
     } else if (cmd == GNTTABOP_map_grant_ref) {
         struct gnttab_map_grant_ref *m = op;
@@ -312,7 +316,8 @@ static long do_grant_table_op(unsigned long cmd, unsigned long uop, unsigned lon
 
     if (!size || count > GNTTAB_MAX_BATCH) {
         printk("d%u: grant_table_op(%lu, %#lx, %lu) refused: no such command or more "
-               "than %u operations\n", d->domain_id, cmd, uop, count, GNTTAB_MAX_BATCH);
+               "than %u operations\n",
+               d->domain_id, cmd, uop, count, GNTTAB_MAX_BATCH);
         return -EINVAL;
     }
     for (i = 0; i < count; i++) {

@@ -118,16 +118,36 @@ static unsigned long kernel_l1_mfn(void)
 /* ---- a faulting access, caught and skipped ---- */
 
 static volatile unsigned long faults;
-extern char probe_insn[], probe_done[];
+extern char probe_insn[], probe_done[], read_insn[], read_done[];
 
 static int probe_fault(struct trap_frame *f, unsigned long cr2)
 {
     (void)cr2;
-    if (f->eip != (uint32_t)probe_insn)
+    if (f->eip == (uint32_t)probe_insn)
+        f->eip = (uint32_t)probe_done;
+    else if (f->eip == (uint32_t)read_insn)
+        f->eip = (uint32_t)read_done;
+    else
         return 0;
     faults++;
-    f->eip = (uint32_t)probe_done;
     return 1;
+}
+
+/* Read va; the number of page faults it took (0 or 1). */
+static __attribute__((noinline)) unsigned long probe_read(unsigned long va)
+{
+    unsigned long before = faults;
+    uint32_t v;
+
+    kernel_fault = probe_fault;
+    __asm__ volatile("read_insn: movl (%1), %0\n"
+                     "read_done:"
+                     : "=r"(v)
+                     : "r"(va), "0"(0)
+                     : "memory");
+    kernel_fault = NULL;
+    (void)v;
+    return faults - before;
 }
 
 /* Write v at va; the number of page faults it took (0 or 1). */
@@ -243,9 +263,14 @@ static int granter(domid_t peer)
 
 static long map_raw(uint64_t host_addr, uint32_t flags, grant_ref_t ref, domid_t dom)
 {
-    struct gnttab_map_grant_ref op = { .host_addr = host_addr, .flags = flags,
-                                       .ref = ref, .dom = dom };
-    long rc = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &op, 1);
+    struct gnttab_map_grant_ref op = { 0 };
+    long rc;
+
+    op.host_addr = host_addr;
+    op.flags = flags;
+    op.ref = ref;
+    op.dom = dom;
+    rc = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &op, 1);
 
     return rc < 0 ? rc : op.status;
 }
@@ -323,11 +348,16 @@ static int grantee(domid_t peer)
     grant_handle_t hm = 0, hp = 0, hw = 0, hx;
     struct parakeet_page_info pi;
     struct mailbox *mb;
-    long rc = -1;
+    unsigned long nfaults;
+    long rc = -1, rc2;
 
-    for (i = 0; i < 2000 && rc != GNTST_okay; i++)
-        if ((rc = gnttab_map(peer, REF_MBOX, vm, 0, &hm)) != GNTST_okay)
-            sleep_ms(1); /* the granter has not offered it yet */
+    /* Until the granter has offered it, the entry is not for us yet:
+     * permission_denied.  Any other answer is final. */
+    for (i = 0; i < 2000; i++) {
+        if ((rc = gnttab_map(peer, REF_MBOX, vm, 0, &hm)) != GNTST_permission_denied)
+            break;
+        sleep_ms(1);
+    }
     report("grantee mailbox=%ld", rc);
     if (rc != GNTST_okay)
         return 1;
@@ -352,8 +382,13 @@ static int grantee(domid_t peer)
     rc = gnttab_unmap(vp, hp);
     report("grantee unmap ro=%ld again=%ld", rc, gnttab_unmap(vp, hp));
     rc = gnttab_unmap(vw + PAGE_SIZE, hw);
-    report("grantee unmap wrong_addr=%ld rw=%ld", rc, gnttab_unmap(vw, hw));
-    report("grantee after_unmap write_faults=%lu", probe_write(vp, 1));
+    /* Read it just before the unmap, so the processor's TLB holds the
+     * translation: the unmap must flush it, or the next read succeeds. */
+    (void)*(volatile uint32_t *)vw;
+    rc2 = gnttab_unmap(vw, hw);
+    nfaults = probe_read(vw);
+    report("grantee unmap wrong_addr=%ld rw=%ld", rc, rc2);
+    report("grantee after_unmap write_faults=%lu read_faults=%lu", probe_write(vp, 1), nfaults);
     mb->b_step = 2;
 
     if (!wait_for(&mb->a_step, 3))
@@ -392,9 +427,11 @@ static int stay_or_die(domid_t peer, int die)
 
     memset((void *)mine, 0, PAGE_SIZE);
     gnttab_grant_access_ref(REF_MBOX, peer, virt_to_mfn((void *)mine), 0);
-    for (i = 0; i < 2000 && rc != GNTST_okay; i++)
-        if ((rc = gnttab_map(peer, REF_MBOX, theirs, 0, &h)) != GNTST_okay)
-            sleep_ms(1);
+    for (i = 0; i < 2000; i++) {
+        if ((rc = gnttab_map(peer, REF_MBOX, theirs, 0, &h)) != GNTST_permission_denied)
+            break;
+        sleep_ms(1); /* not offered yet */
+    }
     report("%s map=%ld", die ? "die" : "stay", rc);
     if (rc != GNTST_okay)
         return 1;

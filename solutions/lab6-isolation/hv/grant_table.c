@@ -85,24 +85,28 @@ int16_t gnttab_map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 
     if ((op->flags & ~(uint32_t)GNTMAP_readonly) != GNTMAP_host_map) {
         printk("d%u: map_grant_ref flags %#x refused: GNTMAP_host_map "
-               "[| GNTMAP_readonly] only\n", d->domain_id, op->flags);
+               "[| GNTMAP_readonly] only\n",
+               d->domain_id, op->flags);
         return GNTST_general_error;
     }
     if ((op->host_addr >> 32) || (va & ~PAGE_MASK) || va >= HYPERVISOR_VIRT_START) {
         printk("d%u: map_grant_ref host_addr %#llx refused: a page-aligned "
-               "address below %#lx\n", d->domain_id,
+               "address below %#lx\n",
+               d->domain_id,
                (unsigned long long)op->host_addr, (unsigned long)HYPERVISOR_VIRT_START);
         return GNTST_bad_virt_addr;
     }
     rd = gnttab_domain(op->dom);
     if (!rd || rd == d || !(rgt = gnttab_of(rd))) {
         printk("d%u: map_grant_ref of domain %u refused: no such live domain "
-               "(or itself)\n", d->domain_id, op->dom);
+               "(or itself)\n",
+               d->domain_id, op->dom);
         return GNTST_bad_domain;
     }
     if (op->ref >= NR_GRANT_ENTRIES) {
         printk("d%u: map_grant_ref ref %u of d%u refused: the table has %u "
-               "entries\n", d->domain_id, op->ref, rd->domain_id,
+               "entries\n",
+               d->domain_id, op->ref, rd->domain_id,
                (unsigned int)NR_GRANT_ENTRIES);
         return GNTST_bad_gntref;
     }
@@ -125,7 +129,8 @@ int16_t gnttab_map_one(struct domain *d, struct gnttab_map_grant_ref *op)
         (!readonly && (e.flags & GTF_readonly)) ||
         ((act->rd_pins || act->wr_pins) && act->domid != d->domain_id)) {
         printk("d%u: map_grant_ref d%u ref %u refused: the entry (flags %#x, "
-               "domid %u) does not permit %s access by d%u\n", d->domain_id,
+               "domid %u) does not permit %s access by d%u\n",
+               d->domain_id,
                rd->domain_id, op->ref, e.flags, e.domid,
                readonly ? "read-only" : "writable", d->domain_id);
         return GNTST_permission_denied;
@@ -142,7 +147,8 @@ int16_t gnttab_map_one(struct domain *d, struct gnttab_map_grant_ref *op)
     if (!readonly && !get_page_type(pg, PGT_writable_page)) {
         put_page(pg);
         printk("d%u: map_grant_ref d%u ref %u refused: frame %#lx is in use as a "
-               "table and cannot be mapped writable\n", d->domain_id,
+               "table and cannot be mapped writable\n",
+               d->domain_id,
                rd->domain_id, op->ref, frame);
         return GNTST_general_error;
     }
@@ -164,9 +170,11 @@ int16_t gnttab_map_one(struct domain *d, struct gnttab_map_grant_ref *op)
         act->wr_pins++;
     shared->flags |= (uint16_t)(GTF_reading | (readonly ? 0 : GTF_writing));
 
-    gt->maptrack[h] = (struct grant_mapping){ .flags = op->flags, .dom = rd->domain_id,
-                                              .ref = op->ref, .host_addr = va,
-                                              .frame = frame };
+    gt->maptrack[h].flags = op->flags;
+    gt->maptrack[h].dom = rd->domain_id;
+    gt->maptrack[h].ref = op->ref;
+    gt->maptrack[h].host_addr = va;
+    gt->maptrack[h].frame = frame;
     op->handle = h;
     return GNTST_okay;
     //@ stub
@@ -201,13 +209,15 @@ int16_t gnttab_unmap_one(struct domain *d, const struct gnttab_unmap_grant_ref *
     readonly = !!(m->flags & GNTMAP_readonly);
     if (op->host_addr != m->host_addr) {
         printk("d%u: unmap_grant_ref handle %u: host_addr %#llx refused: it is "
-               "mapped at %#lx\n", d->domain_id, op->handle,
+               "mapped at %#lx\n",
+               d->domain_id, op->handle,
                (unsigned long long)op->host_addr, m->host_addr);
         return GNTST_bad_virt_addr;
     }
     if (op->dev_bus_addr) {
         printk("d%u: unmap_grant_ref handle %u: dev_bus_addr %#llx refused: no "
-               "device mappings\n", d->domain_id, op->handle,
+               "device mappings\n",
+               d->domain_id, op->handle,
                (unsigned long long)op->dev_bus_addr);
         return GNTST_bad_dev_addr;
     }
@@ -216,7 +226,8 @@ int16_t gnttab_unmap_one(struct domain *d, const struct gnttab_unmap_grant_ref *
     if (!(ol1e & _PAGE_PRESENT) || PTE_MFN(ol1e) != m->frame ||
         (!(ol1e & _PAGE_RW)) != readonly) {
         printk("d%u: unmap_grant_ref handle %u refused: the entry at %#lx (%#x) "
-               "no longer maps frame %#lx as granted\n", d->domain_id, op->handle,
+               "no longer maps frame %#lx as granted\n",
+               d->domain_id, op->handle,
                m->host_addr, ol1e, m->frame);
         return GNTST_general_error;
     }
@@ -254,7 +265,8 @@ int16_t gnttab_transfer_one(struct domain *d, const struct gnttab_transfer *op)
 
     if (!rd || rd == d || !gnttab_of(rd)) {
         printk("d%u: transfer to domain %u refused: no such live domain (or "
-               "itself)\n", d->domain_id, op->domid);
+               "itself)\n",
+               d->domain_id, op->domid);
         return GNTST_bad_domain;
     }
     if (op->ref >= NR_GRANT_ENTRIES) {
@@ -278,7 +290,8 @@ int16_t gnttab_transfer_one(struct domain *d, const struct gnttab_transfer *op)
     if ((e.flags & GTF_type_mask) != GTF_accept_transfer || e.domid != d->domain_id ||
         (e.flags & GTF_transfer_committed)) {
         printk("d%u: transfer to d%u ref %u refused: the entry (flags %#x, domid "
-               "%u) does not accept a transfer from d%u\n", d->domain_id,
+               "%u) does not accept a transfer from d%u\n",
+               d->domain_id,
                rd->domain_id, op->ref, e.flags, e.domid, d->domain_id);
         return GNTST_permission_denied;
     }

@@ -11,6 +11,7 @@
  * The UART is programmed the classic way (8250/16550): 115200 baud, 8N1,
  * then each byte waits for "transmit holding register empty".
  */
+#include <hv/config.h>
 #include <hv/lib.h>
 #include <hv/x86.h>
 
@@ -79,14 +80,101 @@ static void console_puts(const char *s)
 /* Were we at the start of a console line?  Decides the "(hv) " prefix. */
 static int at_line_start = 1;
 static int last_writer = -1; /* -1: the hypervisor; otherwise a domain id */
+static int hiding;           /* the hypervisor line being written is hidden */
 
 static void switch_writer(int who)
 {
     if (who != last_writer && !at_line_start) {
-        console_putc('\n');
+        if (!hiding)
+            console_putc('\n');
         at_line_start = 1;
+        hiding = 0;
     }
     last_writer = who;
+}
+
+/*
+ * Lines about one request of a domain start "dN: " (lines about the
+ * domain as a whole say "dN (name): ").  A hostile guest or a fuzzer can
+ * earn one per hypercall, hundreds of thousands of them, and each costs
+ * real time: Bochs models the serial line, about 7 ms for an 80-byte line.
+ * So each domain's first REFUSAL_LINES_DEFAULT such lines are shown
+ * (hypervisor option refusal_lines=N, or refusal_lines=all), the rest are
+ * counted, and console_domain_ended() says how many were hidden.  Lines
+ * about whole domains, the hypervisor's own and guests' output are never
+ * hidden.  No test matches a "dN: " console line; the most one of today's
+ * tests prints for a domain, fuzzers aside, is 43 (lab4/desc-refused).
+ */
+#define REFUSAL_LINES_DEFAULT 100
+static unsigned long refusal_shown[MAX_DOMAINS], refusal_hidden[MAX_DOMAINS];
+
+static unsigned long refusal_lines(void)
+{
+    static unsigned long limit;
+    const char *v;
+    unsigned long n;
+    char *end;
+
+    if (limit)
+        return limit;
+    limit = REFUSAL_LINES_DEFAULT;
+    if (!(v = hv_cmdline_option("refusal_lines")))
+        return limit;
+    n = strtoul(v, &end, 10);
+    if (!strcmp(v, "all"))
+        limit = ~0UL;
+    else if (*v >= '0' && *v <= '9' && !*end && n > 0)
+        limit = n;
+    else
+        printk("refusal_lines=%s: expected a number of lines from 1 up, or all; "
+               "using %lu\n", v, limit);
+    return limit;
+}
+
+/* N if the line starting at s begins "dN: " for a domain slot N, else -1. */
+static int request_line_domain(const char *s)
+{
+    unsigned int n = 0;
+
+    if (*s++ != 'd' || *s < '0' || *s > '9')
+        return -1;
+    while (*s >= '0' && *s <= '9' && n < MAX_DOMAINS)
+        n = n * 10 + (unsigned int)(*s++ - '0');
+    return n < MAX_DOMAINS && s[0] == ':' && s[1] == ' ' ? (int)n : -1;
+}
+
+/* Is the line starting at s over its domain's allowance?  Counts it. */
+static int hide_line(const char *s)
+{
+    int d = request_line_domain(s);
+    char note[160];
+
+    if (d < 0)
+        return 0;
+    if (refusal_shown[d] < refusal_lines()) {
+        refusal_shown[d]++;
+        return 0;
+    }
+    if (!refusal_hidden[d]++) { /* say so once; written directly, never hidden */
+        snprintf(note, sizeof(note), "(hv) d%d (more lines about its requests are "
+                 "counted, not shown: hypervisor option refusal_lines=all shows "
+                 "them)\n", d);
+        console_puts(note);
+    }
+    return 1;
+}
+
+void console_domain_ended(unsigned int domid)
+{
+    unsigned long hidden;
+
+    if (domid >= MAX_DOMAINS)
+        return;
+    hidden = refusal_hidden[domid];
+    refusal_shown[domid] = refusal_hidden[domid] = 0;
+    if (hidden)
+        printk("d%u: %lu more lines about its requests were not shown (the first "
+               "%lu were)\n", domid, hidden, refusal_lines());
 }
 
 void vprintk(const char *fmt, va_list ap)
@@ -97,9 +185,10 @@ void vprintk(const char *fmt, va_list ap)
     vsnprintf(buf, sizeof(buf), fmt, ap);
     switch_writer(-1);
     for (p = buf; *p; p++) {
-        if (at_line_start)
+        if (at_line_start && !(hiding = hide_line(p)))
             console_puts("(hv) ");
-        console_putc(*p);
+        if (!hiding)
+            console_putc(*p);
         at_line_start = (*p == '\n');
     }
 }

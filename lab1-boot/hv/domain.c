@@ -357,6 +357,7 @@ static const char *end_word(const struct domain *d)
 /* Print how d ended, free its memory, check integrity (lab 5 calls it too). */
 void finish_domain(struct domain *d)
 {
+    console_domain_ended(d->domain_id);
     printk("d%u (%s): ended: %s\n", d->domain_id, d->name, d->end_reason);
     result("d%u: end %s", d->domain_id, end_word(d));
     if (d->console_dropped)

@@ -28,7 +28,8 @@
  * moved to an unmapped address, so that the hypervisor's legitimate
  * writes (event-channel results, multicall results) land only in the
  * scratch buffers.  Calls that succeed in replacing our trap table,
- * kernel stack or callbacks are undone at once.
+ * kernel stack or callbacks are undone at once.  From lab 4 on, the memory
+ * hypercalls may not unmap or rewrite our own pages (filter_memory_call).
  */
 #include <guest/events.h>
 #include <guest/traps.h>
@@ -264,6 +265,74 @@ static int in_scratch(unsigned long v, unsigned long from, unsigned long to)
     return v >= (unsigned long)scratch + from && v < (unsigned long)scratch + to;
 }
 
+/* Is machine frame mfn one of ours?  (start_info's frame list says.) */
+static int our_frame(unsigned long mfn)
+{
+    const unsigned long *list = (const unsigned long *)start_info->mfn_list;
+    unsigned long i;
+
+    for (i = 0; i < start_info->nr_pages; i++)
+        if (list[i] == mfn)
+            return 1;
+    return 0;
+}
+
+/* Our frame that holds the scratch data zone's last page. */
+static unsigned long scratch_data_mfn(void)
+{
+    unsigned long va = (unsigned long)scratch + SCRATCH_SIZE - 1;
+
+    return ((const unsigned long *)start_info->mfn_list)[(va - GUEST_VIRT_BASE) >> 12];
+}
+
+/*
+ * Xen's mmu_update request (lab 4's public/mmu.h; this file builds at lab
+ * 3 too): a machine address with the command in bits 0-1, and a value.
+ */
+struct fuzz_mmu_update {
+    uint64_t ptr, val;
+};
+
+/*
+ * From lab 4 on, three hypercalls reach our memory by an address, and the
+ * hypervisor is right to let a guest do that to itself: update_va_mapping
+ * unmaps or remaps any page of ours (seed 7 at lab 5 unmapped the scratch
+ * buffer, and the next multicall's filter faulted reading it),
+ * update_descriptor writes 8 bytes into any frame of ours that is not in
+ * use as a table, and mmu_update rewrites our page tables.  So
+ * update_va_mapping never names an address from GUEST_VIRT_BASE up to the
+ * hole, update_descriptor aimed at a frame of ours lands in the scratch
+ * data zone instead, and an mmu_update request naming a frame of ours in
+ * a list in the scratch buffers names the hypervisor's first frame
+ * instead (to be refused).  Before lab 4 these calls are -ENOSYS.
+ */
+static void filter_memory_call(unsigned long nr, unsigned long a[5])
+{
+    struct fuzz_mmu_update *r;
+    unsigned long i;
+
+    switch (nr) {
+    case __HYPERVISOR_update_va_mapping:
+        if (a[0] >= GUEST_VIRT_BASE && a[0] < HYPERVISOR_VIRT_START)
+            a[0] = 0xB0000000UL | (a[0] & 0xFFF);
+        break;
+    case __HYPERVISOR_update_descriptor:
+        if (a[1] == 0 && our_frame(a[0] >> 12))
+            a[0] = (scratch_data_mfn() << 12) | (a[0] & 0x7FF);
+        break;
+    case __HYPERVISOR_mmu_update:
+        if (!in_scratch(a[0], 0, SCRATCH_SIZE))
+            break;
+        r = (struct fuzz_mmu_update *)a[0];
+        for (i = 0; i < a[1] && in_scratch((unsigned long)&r[i + 1] - 1, 0, SCRATCH_SIZE); i++)
+            if (!(r[i].ptr >> 32) && our_frame((unsigned long)r[i].ptr >> 12))
+                r[i].ptr = (0x100ULL << 12) | (r[i].ptr & 0xFFF); /* the hypervisor's */
+        break;
+    default:
+        break;
+    }
+}
+
 /*
  * Make a call harmless to us but not to the hypervisor (see the top).
  * nested: the call is a multicall entry, whose pointers may only reach
@@ -279,6 +348,7 @@ static void filter_call(unsigned long *nr, unsigned long a[5], int nested)
         if (in_ours(a[i]) && !ok)
             a[i] = 0xB0000000UL | (a[i] & 0xFFF);
     }
+    filter_memory_call(*nr, a);
     switch (*nr) {
     case __HYPERVISOR_sched_op:
         if (a[0] == SCHEDOP_block || (a[0] == SCHEDOP_shutdown && a[1] <= SHUTDOWN_crash))

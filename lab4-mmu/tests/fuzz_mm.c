@@ -15,12 +15,15 @@
  * playground: random requests may change them, and the guest puts back
  * what it needs after each call (pins, %cr3, LDT, GDT, the spare pages'
  * kernel mappings).  Requests that would rewrite the guest's own kernel
- * mappings are aimed at the sandbox instead, and NEW_BASEPTR only ever
- * names a directory that maps the kernel.  Each batch ends in a request
+ * mappings are aimed at the sandbox instead, update_descriptor never
+ * writes the guest's own code or data (pick_desc_ma), and NEW_BASEPTR
+ * only ever names a directory that maps the kernel: the hypervisor rightly
+ * lets a guest do each of these to itself.  Each batch ends in a request
  * that must fail, so a huge count stops there instead of reading on.
  *
  * After every call: the answer is 0 or a small negative error; a request
- * aimed at the hypervisor's memory was refused; the number of frames this
+ * aimed at the hypervisor's memory, or a descriptor aimed at a frame not
+ * ours or at a page table in use, was refused; the number of frames this
  * domain owns has not moved (none of these calls allocates or frees; the
  * machine's free count is no measure from lab 5 on, where other domains
  * run meanwhile - the summary's end-of-run count catches a leak); the boot directory
@@ -59,6 +62,7 @@ static unsigned long canary_after = CANARY;
 static uint32_t seed;
 static unsigned long call_no, ncalls, trace_from = ~0UL, audits;
 static unsigned long stats_ok, stats_err, accepted[NR_KINDS];
+static unsigned long targ[4]; /* the call's arguments, for the trace */
 
 static struct aspace sb;                /* the sandbox address space */
 static unsigned long spare_pfn[2];      /* [0] writable, [1] read-only */
@@ -89,8 +93,9 @@ static void __attribute__((noreturn)) fail(const char *why, unsigned long v)
 /* Any exception at all is a failure: the hypervisor corrupted us. */
 static void on_trap(struct trap_frame *f)
 {
-    printf("fuzz_mm: trap vector=%u eip=%#x error=%#x\n", f->vector, f->eip,
-           f->error_code);
+    printf("fuzz_mm: trap vector=%u eip=%#x error=%#x (eip's frame %#lx, pte %#x)\n",
+           f->vector, f->eip, f->error_code, virt_to_mfn((const void *)f->eip),
+           kernel_pte(f->eip));
     fail("trap_vector", f->vector);
 }
 
@@ -200,6 +205,34 @@ static uint64_t pick_entry_ma(int *hv)
     }
 }
 
+/*
+ * A machine address for update_descriptor.  The hypervisor lets a guest
+ * write a checked descriptor into any ordinary frame of its own, as Xen
+ * does: that is no different from the guest writing its own memory
+ * through its own writable mapping, which it may.  So the only frames of
+ * ours worth aiming at are the ones whose contents we never rely on - the
+ * scratch page, the spare pages, the sandbox's tables, the unused
+ * vcpu_info slots of shared_info (a lent page the guest may write) - and
+ * the boot tables, in use, which must be refused.  Any other frame of
+ * ours - our code, data, stack - is swapped for the scratch page: seed
+ * 20261201 once rewrote the code of _hypercall5 that way, and the next
+ * hypercall faulted (issue 15).  *refuse is set when the write must be
+ * refused: a frame not ours, or one of the boot tables.
+ */
+static uint64_t pick_desc_ma(int *refuse)
+{
+    unsigned long m = pick_mfn(), off = (rnd() % 512) * 8;
+    unsigned long scratch_m = virt_to_mfn(&scratch);
+
+    if (m == si_mfn) /* vcpu_info[1..31]: Parakeet's one vCPU uses slot 0 */
+        off = sizeof(struct vcpu_info) + off % ((MAX_VIRT_CPUS - 1) * sizeof(struct vcpu_info));
+    else if (ours(m) && m != scratch_m && m != spare_m[0] && m != spare_m[1] &&
+             m != sb_l1m && m != sb_l2m && m != boot_l2m && m != kern_l1m)
+        m = scratch_m;
+    *refuse = (!ours(m) && m != si_mfn) || m == boot_l2m || m == kern_l1m;
+    return ((uint64_t)m << PAGE_SHIFT) + off;
+}
+
 static void gen_mmu(mmu_update_t *r, int *hv)
 {
     unsigned long m;
@@ -267,12 +300,14 @@ static long do_call(unsigned int kind, int *must_refuse)
         }
         if (room && n > 1) /* the terminator: an unknown command */
             scratch.mmu[room - 1].ptr = ((uint64_t)sb_l1m << PAGE_SHIFT) | 3;
+        targ[0] = list, targ[1] = n, targ[2] = (unsigned long)done, targ[3] = dom;
         return HYPERVISOR_mmu_update((mmu_update_t *)list, n, done, dom);
     case CALL_EXT:
         for (i = 0; i < room; i++)
             gen_ext(&scratch.ext[i]);
         if (room && n > 1)
             scratch.ext[room - 1].cmd = 0xFFFFFFFF;
+        targ[0] = list, targ[1] = n, targ[2] = (unsigned long)done, targ[3] = dom;
         return HYPERVISOR_mmuext_op((mmuext_op_t *)list, n, done, dom);
     case CALL_UVM:
         switch (rnd() % 4) {
@@ -281,13 +316,16 @@ static long do_call(unsigned int kind, int *must_refuse)
         default: va = (unsigned long)pfn_to_virt(spare_pfn[rnd() & 1]); break;
         }
         *must_refuse = va >= HYPERVISOR_VIRT_START;
-        return HYPERVISOR_update_va_mapping(va, pick_pte(),
-                                            (rnd() % 4) ? rnd() % 8 : pick_ptr((unsigned long)&scratch));
+        targ[0] = va, targ[1] = pick_pte();
+        targ[2] = (rnd() % 4) ? rnd() % 8 : pick_ptr((unsigned long)&scratch);
+        targ[3] = 0;
+        return HYPERVISOR_update_va_mapping(targ[0], targ[1], targ[2]);
     case CALL_GDT:
         for (i = 0; i < 16; i++)
             scratch.frames[i] = pick_mfn();
-        return HYPERVISOR_set_gdt((unsigned long *)list,
-                                  (rnd() % 2) ? 1 + rnd() % 1024 : pick_count());
+        targ[0] = list, targ[1] = (rnd() % 2) ? 1 + rnd() % 1024 : pick_count();
+        targ[2] = targ[3] = 0;
+        return HYPERVISOR_set_gdt((unsigned long *)list, targ[1]);
     default: {
         static const uint64_t descs[] = {
             0, 0x00CFBA000000FFFFULL /* DPL1 code */, 0x00CF9A000000FFFFULL /* DPL0 */,
@@ -295,14 +333,14 @@ static long do_call(unsigned int kind, int *must_refuse)
             0x0000EC0000080000ULL /* call gate */, 0x0000E20000000000ULL /* LDT */,
             0x0000890000000067ULL /* TSS */, 0x00CFB2000000FFFFULL /* DPL1 data, 4G */,
         };
-        uint64_t ma = ((uint64_t)pick_mfn() << PAGE_SHIFT) + (rnd() % 512) * 8;
+        uint64_t ma = pick_desc_ma(must_refuse);
 
         if (rnd() % 4 == 0)
             ma += 1 + rnd() % 7; /* misaligned */
-        hv = (ma >> PAGE_SHIFT) >= HV_IMAGE_MFN && (ma >> PAGE_SHIFT) < HV_IMAGE_MFN + 64;
-        *must_refuse = hv;
         desc = (rnd() % 4) ? descs[rnd() % (sizeof(descs) / sizeof(descs[0]))]
                            : ((uint64_t)rnd() << 32 | rnd());
+        targ[0] = (unsigned long)ma, targ[1] = (unsigned long)(ma >> 32);
+        targ[2] = (unsigned long)desc, targ[3] = (unsigned long)(desc >> 32);
         return HYPERVISOR_update_descriptor(ma, desc);
     }
     }
@@ -441,13 +479,16 @@ int main(void)
         kind = rnd() % NR_KINDS;
         rc = do_call(kind, &must_refuse);
         if (call_no >= trace_from)
-            printf("fuzz_mm: call %lu %s rc=%ld\n", call_no, kind_name[kind], rc);
+            printf("fuzz_mm: call %lu %s (%#lx, %#lx, %#lx, %#lx) rc=%ld\n", call_no,
+                   kind_name[kind], targ[0], targ[1], targ[2], targ[3], rc);
         if (rc == 0)
             stats_ok++, accepted[kind]++;
         else
             stats_err++;
         put_back();
         check(kind, rc, must_refuse);
+        if ((call_no + 1) % 100000 == 0) /* a sign of life in long runs */
+            printf("fuzz_mm: %lu calls done\n", call_no + 1);
     }
     printf("fuzz_mm: seed=%u calls=%lu accepted=%lu refused=%lu audits=%lu\n", seed,
            ncalls, stats_ok, stats_err, audits);

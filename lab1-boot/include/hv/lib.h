@@ -30,6 +30,8 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vprintk(const char *fmt, va_list ap);
 /* Guest console bytes: each line is prefixed "[dN] ". */
 void console_guest_write(unsigned int domid, const char *buf, size_t len);
+/* Domain domid has ended: say how many "dN: " lines were hidden (console.c). */
+void console_domain_ended(unsigned int domid);
 
 /*
  * Result channel (COM2): one machine-readable line per call, read by the

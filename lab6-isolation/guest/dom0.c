@@ -119,7 +119,6 @@ long dom0_set_max_pages(domid_t dom, unsigned long pages)
     return dom0_call(&op, DOM0_SETDOMAINMAXMEM);
 }
 
-
 long dom0_wait_ended(domid_t dom, unsigned int ms)
 {
     struct dom0_getdomaininfo info;

@@ -72,7 +72,7 @@ static int gnttab_create(struct domain *d)
     struct page_info *pg = alloc_domheap_page(d);
 
     if (!pg) {
-        refuse_module(d, "no free frame for its grant table");
+        refuse_module(d, "out of memory for its grant table");
         return -1;
     }
     memset(gt, 0, sizeof(*gt));

@@ -51,7 +51,8 @@ static long do_disk_io(unsigned long cmd, unsigned long sector,
 
     if (!current->domain->is_privileged) {
         printk("d%u: disk_io refused: only domain 0 may use the disk; "
-               "others ask its block backend\n", id);
+               "others ask its block backend\n",
+               id);
         return -EPERM; /* only domain 0 drives the device */
     }
     disk = disk_bytes(&nr_sectors);
@@ -63,7 +64,8 @@ static long do_disk_io(unsigned long cmd, unsigned long sector,
         return (long)nr_sectors;
     if (cmd != DISKIO_read && cmd != DISKIO_write) {
         printk("d%u: disk_io command %lu refused: expected read (%u), write (%u) "
-               "or size (%u)\n", id, cmd, DISKIO_read, DISKIO_write, DISKIO_size);
+               "or size (%u)\n",
+               id, cmd, DISKIO_read, DISKIO_write, DISKIO_size);
         return -EINVAL;
     }
     if (count == 0 || count > DISKIO_MAX_SECTORS) {
@@ -84,4 +86,3 @@ static long do_disk_io(unsigned long cmd, unsigned long sector,
     return copy_from_guest(disk, buf, len) ? -EFAULT : 0;
 }
 REGISTER_HYPERCALL(__HYPERVISOR_disk_io, do_disk_io);
-

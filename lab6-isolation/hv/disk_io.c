@@ -47,20 +47,38 @@ static long do_disk_io(unsigned long cmd, unsigned long sector,
     uint8_t *disk;
     size_t len;
 
-    if (!current->domain->is_privileged)
+    unsigned int id = current->domain->domain_id;
+
+    if (!current->domain->is_privileged) {
+        printk("d%u: disk_io refused: only domain 0 may use the disk; "
+               "others ask its block backend\n",
+               id);
         return -EPERM; /* only domain 0 drives the device */
+    }
     disk = disk_bytes(&nr_sectors);
-    if (!disk)
+    if (!disk) {
+        printk("d%u: disk_io: there is no disk (no module says role=disk)\n", id);
         return -ENOENT;
+    }
     if (cmd == DISKIO_size)
         return (long)nr_sectors;
-    if (cmd != DISKIO_read && cmd != DISKIO_write)
+    if (cmd != DISKIO_read && cmd != DISKIO_write) {
+        printk("d%u: disk_io command %lu refused: expected read (%u), write (%u) "
+               "or size (%u)\n",
+               id, cmd, DISKIO_read, DISKIO_write, DISKIO_size);
         return -EINVAL;
-    if (count == 0 || count > DISKIO_MAX_SECTORS)
+    }
+    if (count == 0 || count > DISKIO_MAX_SECTORS) {
+        printk("d%u: disk_io count %lu refused: expected 1..%u sectors\n", id,
+               count, DISKIO_MAX_SECTORS);
         return -EINVAL;
+    }
     /* Written so that it cannot overflow: sector + count might. */
-    if (sector >= nr_sectors || count > nr_sectors - sector)
+    if (sector >= nr_sectors || count > nr_sectors - sector) {
+        printk("d%u: disk_io sectors %lu..%lu refused: the disk has %lu\n", id,
+               sector, sector + count - 1, nr_sectors);
         return -ERANGE;
+    }
     disk += sector * DISKIO_SECTOR_SIZE;
     len = count * DISKIO_SECTOR_SIZE;
     if (cmd == DISKIO_read)
@@ -68,4 +86,3 @@ static long do_disk_io(unsigned long cmd, unsigned long sector,
     return copy_from_guest(disk, buf, len) ? -EFAULT : 0;
 }
 REGISTER_HYPERCALL(__HYPERVISOR_disk_io, do_disk_io);
-

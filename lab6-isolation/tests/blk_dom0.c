@@ -66,13 +66,13 @@ static void check_disk_io(void)
 /* kill=K after=R: domain 0's policy destroys domain K mid-I/O. */
 static unsigned long kill_dom, kill_after, killed, others_at_kill;
 
-/* Requests served to every frontend but domain `not`. */
-static unsigned long others_requests(struct blkback *b, unsigned int n, unsigned long not)
+/* Requests served to every frontend but domain `skip`. */
+static unsigned long others_requests(struct blkback *b, unsigned int n, unsigned long skip)
 {
     unsigned long sum = 0, i;
 
     for (i = 0; i < n; i++)
-        if (i + 1 != not)
+        if (i + 1 != skip)
             sum += b[i].requests;
     return sum;
 }
@@ -213,7 +213,8 @@ int main(void)
         /* A third: two equal clients of one server get half each, and
          * the flooder's own CPU time and switches cost a little more. */
         printf("perf: %lu requests of domU 1 took %lu us alone, %lu us beside "
-               "the flooder\n", perf_n, (unsigned long)(perf_alone / 1000),
+               "the flooder\n",
+               perf_n, (unsigned long)(perf_alone / 1000),
                (unsigned long)(perf_shared / 1000));
         report("perf measured=%d within_3x=%d", perf_phase == 4,
                perf_phase == 4 && perf_shared <= 3 * perf_alone);

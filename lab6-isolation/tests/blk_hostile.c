@@ -60,40 +60,57 @@ static void attacks(void)
     unsigned long pfn = pfn_alloc();
     int i;
 
-    good(&r); r.operation = 7;
+    good(&r);
+    r.operation = 7;
     report("hostile bad_op=%ld", send(&r));
-    good(&r); r.handle = 1;
+    good(&r);
+    r.handle = 1;
     report("hostile bad_handle=%ld", send(&r));
-    good(&r); r.nr_segments = 0;
+    good(&r);
+    r.nr_segments = 0;
     report("hostile segs0=%ld", send(&r));
-    good(&r); r.nr_segments = 12;
+    good(&r);
+    r.nr_segments = 12;
     for (i = 1; i < 11; i++)
         r.seg[i] = r.seg[0];
     report("hostile segs12=%ld", send(&r));
-    good(&r); r.nr_segments = 255;
+    good(&r);
+    r.nr_segments = 255;
     report("hostile segs255=%ld", send(&r));
-    good(&r); r.seg[0].first_sect = 3; r.seg[0].last_sect = 2;
+    good(&r);
+    r.seg[0].first_sect = 3;
+    r.seg[0].last_sect = 2;
     report("hostile first_after_last=%ld", send(&r));
-    good(&r); r.seg[0].last_sect = 8;
+    good(&r);
+    r.seg[0].last_sect = 8;
     report("hostile last_sect8=%ld", send(&r));
-    good(&r); r.sector_number = f.sectors;
+    good(&r);
+    r.sector_number = f.sectors;
     report("hostile past_end=%ld", send(&r));
-    good(&r); r.sector_number = f.sectors - 1; r.seg[0].last_sect = 1;
+    good(&r);
+    r.sector_number = f.sectors - 1;
+    r.seg[0].last_sect = 1;
     report("hostile straddle=%ld", send(&r));
-    good(&r); r.sector_number = ~7ULL; /* + 8 sectors wraps to 0 */
+    good(&r);
+    r.sector_number = ~7ULL; /* + 8 sectors wraps to 0 */
     report("hostile wrap=%ld", send(&r));
-    good(&r); r.seg[0].gref = 300;
+    good(&r);
+    r.seg[0].gref = 300;
     report("hostile gref_not_granted=%ld", send(&r));
-    good(&r); r.seg[0].gref = 100000;
+    good(&r);
+    r.seg[0].gref = 100000;
     report("hostile gref_beyond_table=%ld", send(&r));
     other = xb_grant_access(7, pfn_to_mfn(pfn), 0);
-    good(&r); r.seg[0].gref = (grant_ref_t)other;
+    good(&r);
+    r.seg[0].gref = (grant_ref_t)other;
     report("hostile gref_other_domain=%ld", other < 0 ? -99 : send(&r));
     ended = xb_grant_access(0, pfn_to_mfn(pfn), 0);
     xb_end_access((grant_ref_t)ended);
-    good(&r); r.seg[0].gref = (grant_ref_t)ended;
+    good(&r);
+    r.seg[0].gref = (grant_ref_t)ended;
     report("hostile gref_ended=%ld", send(&r));
-    good(&r); r.seg[0].gref = f.bounce_ref[1]; /* read-only: no disk read into it */
+    good(&r);
+    r.seg[0].gref = f.bounce_ref[1]; /* read-only: no disk read into it */
     report("hostile gref_readonly_read=%ld", send(&r));
     good(&r);
     report("hostile valid=%ld", send(&r));

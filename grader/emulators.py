@@ -155,11 +155,14 @@ def launch_qemu(build: str, modules: List[Module], hv_args: str, memory: int,
                 workdir: str, interactive: bool = False, gdb_port: Optional[int] = None,
                 kernel: str = "hv.elf", nonces: Optional[List[str]] = None,
                 rr: Optional[str] = None, rr_dir: Optional[str] = None,
-                console_name: str = "console.txt", result_name: str = "result.txt") -> Launch:
+                console_name: str = "console.txt", result_name: str = "result.txt",
+                qmp: Optional[str] = None) -> Launch:
     """QEMU argv for one run.  interactive: console on stdio (Ctrl-A X quits).
     rr="record" or "replay": QEMU's record/replay into/from rr_dir (see
     rr_options() below); the channels' files may then be renamed, so a
-    replay does not overwrite what the recording printed."""
+    replay does not overwrite what the recording printed.  qmp: a Unix
+    socket path for QEMU's machine protocol (a replay under GDB: the
+    pk-* helpers seek through it, tools/gdb/parakeet.py says why)."""
     modules = with_nonces(modules, nonces)
     hv = kernel_path(build, kernel)
     paths = module_paths(build, modules)
@@ -183,6 +186,12 @@ def launch_qemu(build: str, modules: List[Module], hv_args: str, memory: int,
         argv += rr_options(rr_dir)
     if gdb_port:
         argv += ["-S", "-gdb", "tcp:127.0.0.1:%d" % gdb_port]
+    if qmp:
+        argv += ["-qmp", "unix:%s,server=on,wait=off" % qmp]
+    if rr == "replay" and gdb_port:
+        # A triple fault (a shutdown) pauses the replay for GDB, at the
+        # faulting instruction, instead of ending QEMU and the session.
+        argv += ["-action", "shutdown=pause"]
     settings = ["emulator: " + qemu_version(),
                 "icount: shift=%d,sleep=off (1 instruction = %d ns of virtual time)"
                 % (ICOUNT_SHIFT, 1 << ICOUNT_SHIFT),

@@ -108,9 +108,11 @@ class Stale(Exception):
     """The recording cannot be replayed against this build."""
 
 
-def replay_launch(test, build: str, gdb_port: Optional[int] = None):
+def replay_launch(test, build: str, gdb_port: Optional[int] = None,
+                  qmp: Optional[str] = None):
     """The QEMU launch that replays test's recording (with GDB's stub when
-    gdb_port is given).  Raises Stale naming what is missing or changed."""
+    gdb_port is given, and QEMU's machine protocol on the Unix socket qmp
+    when given).  Raises Stale naming what is missing or changed."""
     rdir = record_dir(build, test)
     try:
         meta = load(rdir)
@@ -134,7 +136,7 @@ def replay_launch(test, build: str, gdb_port: Optional[int] = None):
     mods = [emulators.Module(f, a) for f, a in meta["modules"]]
     return meta, emulators.launch_qemu(build, mods, meta["hv_args"], meta["memory"], rdir,
                                        kernel=meta["kernel"], nonces=meta["nonces"] or None,
-                                       gdb_port=gdb_port, rr="replay", rr_dir=rdir,
+                                       gdb_port=gdb_port, qmp=qmp, rr="replay", rr_dir=rdir,
                                        console_name="console-replay.txt",
                                        result_name="result-replay.txt")
 

@@ -11,6 +11,7 @@ emulator it runs on (a hypervisor that works on QEMU but breaks on Bochs
 is broken).  Demo tests (demo = yes) are not graded.
 """
 
+import importlib.util
 import json
 import os
 import sys
@@ -108,6 +109,36 @@ def _short_todo(line: str) -> str:
 
 # --- failure details --------------------------------------------------------------
 
+def trace_text(rec) -> List[str]:
+    """For a run made with the hypervisor option `trace` (lab 5's fairness
+    and latency tests): the per-domain CPU shares tools/trace.py finds in
+    its console, and the timeline SVG it draws, written next to the log.
+    Nothing when the console has no trace or tools/trace.py is absent."""
+    if "trace t=" not in rec.console:
+        return []
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                        "tools", "trace.py")
+    if not os.path.exists(path):
+        return []
+    try:
+        # By path: the standard library has a module called trace too.
+        spec = importlib.util.spec_from_file_location("parakeet_trace", path)
+        sched_trace = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sched_trace)
+        tr = sched_trace.Trace.parse(rec.console + "\n" + rec.result)
+        if not tr.switches:
+            return []
+        out = ["  scheduling trace (tools/trace.py):"]
+        out += ["    " + line for line in sched_trace.report(tr).split("\n")]
+        if rec.log:
+            svg = os.path.splitext(rec.log)[0] + ".svg"
+            with open(svg, "w") as f:
+                f.write(sched_trace.svg(tr, "%s on %s" % (rec.test.id, rec.emulator)))
+            out.append("    timeline: %s" % nice_path(svg))
+        return out
+    except (ImportError, OSError, ValueError, SyntaxError) as e:
+        return ["  scheduling trace: could not be drawn (%s)" % e]
+
 def failure_text(tr: TestResult, rec, make_args: str, stream=None) -> List[str]:
     """The block printed for one failed run (plain text when stream is None)."""
     def p(text, what):
@@ -151,6 +182,7 @@ def failure_text(tr: TestResult, rec, make_args: str, stream=None) -> List[str]:
             out.append("    | " + line[:200])
     else:
         out.append("  the console (COM1) is empty")
+    out += trace_text(rec)
     if rec.log:
         out.append("  full log: %s" % nice_path(rec.log))
     args = make_args.strip()

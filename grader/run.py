@@ -25,8 +25,10 @@ replay prints it.  grader/replay.py has the details.
 import argparse
 import os
 import re
+import shutil
 import signal
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -189,10 +191,17 @@ def record_main(a, t) -> int:
 
 
 def replay_main(a, t) -> int:
-    """make qemu-replay: the recording, under GDB's stub, halted."""
+    """make qemu-replay: the recording, under GDB's stub, halted.  Under GDB
+    QEMU also listens on a QMP socket in a private temporary directory
+    (a short path: Unix socket paths are limited to ~100 bytes), named in
+    the marker file for tools/gdb/parakeet.py."""
+    qmp_dir = tempfile.mkdtemp(prefix="pk-replay-") if a.gdb else None
+    qmp = os.path.join(qmp_dir, "qmp.sock") if qmp_dir else None
     try:
-        meta, launch = replay.replay_launch(t, a.build, gdb_port=a.gdb)
+        meta, launch = replay.replay_launch(t, a.build, gdb_port=a.gdb, qmp=qmp)
     except (replay.Stale, emulators.SetupError) as e:
+        if qmp_dir:
+            shutil.rmtree(qmp_dir, ignore_errors=True)
         sys.exit("run: %s" % e)
     for f in (launch.console, launch.result):
         if os.path.exists(f):
@@ -216,7 +225,7 @@ def replay_main(a, t) -> int:
     try:
         p = process.start(launch)
         with open(marker, "w") as f:     # .gdbinit and parakeet.py: a replay is running
-            f.write("%s %d\n" % (t.id, p.pid))
+            f.write("%s %d%s\n" % (t.id, p.pid, " " + qmp if qmp else ""))
         status = tail_bochs(p, launch, a.timeout or None)
     except KeyboardInterrupt:
         print("\nrun: interrupted")
@@ -225,6 +234,8 @@ def replay_main(a, t) -> int:
         process.kill_all(gentle=True)
         if os.path.exists(marker):
             os.unlink(marker)
+        if qmp_dir:
+            shutil.rmtree(qmp_dir, ignore_errors=True)
     got = read_text(launch.result)
     print(one_line_summary(got.splitlines(), launch.result))
     return status

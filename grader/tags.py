@@ -39,7 +39,7 @@ from typing import Dict, List, Optional, Tuple
 # A new one must be added here: the grader self-test checks that every
 # `result("d%u: ...")` in the hypervisor's sources (labs, solutions) is.
 HV_LINES = re.compile(r"^d\d+: (fault vector=|end |entered the hypervisor |nested fault: "
-                      r"|console budget exceeded, |exit fault |cpu_ns=)")
+                      r"|console budget exceeded, |exit fault |cpu_ns=|teardown )")
 GUEST_LINE = re.compile(r"^d(\d+): (.*)$")
 TAGGED = re.compile(r"^d(\d+): (.*) @(\d+):([0-9a-f]{8})$")
 ANY_TAG = re.compile(r" @\d+:[0-9a-f]{8}$", re.M)

@@ -128,6 +128,31 @@ def unit_checks():
     tag_checks()
     until_lab_checks()
     per_domain_checks()
+    trace_checks()
+
+
+def trace_checks():
+    """A failed run with lab 5's scheduling trace shows its shares (report.trace_text)."""
+    print("the scheduling trace in a failure (no emulator)")
+    import types
+    import report
+    console = ("(hv) trace t=1000000 switch from=idle to=d0 reason=start\n"
+               "(hv) trace t=3000000 switch from=d0 to=d1 reason=slice\n"
+               "(hv) trace t=4000000 end d1\n"
+               "(hv) trace t=4000000 switch from=d1 to=d0 reason=end\n"
+               "(hv) trace t=5000000 end d0\n")
+    result = 'module 0 file=hog.elf args=""\nmodule 1 file=lat.elf args=""\n'
+    with tempfile.TemporaryDirectory() as d:
+        rec = types.SimpleNamespace(console=console, result=result,
+                                    log=os.path.join(d, "lab5-x-qemu.log"), emulator="qemu",
+                                    test=types.SimpleNamespace(id="lab5/x"))
+        lines = report.trace_text(rec)
+        text = "\n".join(lines)
+        check(any("d0" in x and "ran  75.0% of the trace" in x for x in lines)
+              and os.path.exists(os.path.join(d, "lab5-x-qemu.svg")),
+              "a traced run's failure shows each domain's share and draws the timeline", text)
+    rec.console = "(hv) d0 (x): ended\n"
+    check(report.trace_text(rec) == [], "an untraced run's failure shows no trace")
 
 
 def per_domain_checks():

@@ -94,14 +94,19 @@ static int any_alive(void)
     return 0;
 }
 
-/* Given: end every domain still blocked when nothing could ever wake it. */
+/*
+ * Given: nothing can run and nothing could ever wake the domains still
+ * blocked (no timer, no armed source; every other domain has ended): end
+ * them, saying so, so the run ends.  Their memory is freed like anyone's.
+ */
 static void end_stuck_domains(void)
 {
     unsigned int i;
 
     for (i = 0; i < nr_domains; i++)
         if (domains[i].vcpu && domains[i].state == DOMSTATE_blocked) {
-            domain_crash(&domains[i], "blocked with no event source that could wake it");
+            domain_crash(&domains[i],
+                         "blocked with no event source until every other domain ended");
             fpu_forget(domains[i].vcpu);
             finish_domain(&domains[i]);
         }

@@ -17,10 +17,26 @@
  * With ts=1 the guest also asks for #NM through fpu_taskswitch(1) before
  * every FPU step: the hypervisor must bounce exactly one #NM per request
  * (and clear our virtual TS), however often it switched its own FPU.
+ *
+ * With preempts=N it goes on after its `rounds` (same checks, the FPU
+ * still holding its values and touched every round by an exchange that
+ * changes nothing) until it has been preempted N times, so the state
+ * must survive thousands of switches, not a handful.  It counts a
+ * preemption when two consecutive rounds' readings of now() are further
+ * apart than three quarters of a hypervisor tick (tick_us=, which the
+ * test gives the hypervisor too): a round takes a few microseconds, the
+ * tick's own work and our timer's upcall less than half a tick, while
+ * the other domain, once switched to, runs until a tick at the earliest.
+ * It stops early when it has run alone for 50 ticks after its rounds
+ * (the other domain has ended), and says how many it saw.
  */
 #include <guest/options.h>
 #include <guest/time.h>
 #include <guest/traps.h>
+
+/* Rounds of some 400 instructions each (a few us even on QEMU) with the
+ * same now(): time is not being published (lab 5 exercises 1-2). */
+#define STILL_ROUNDS 10000
 
 /*
  * unsigned long hold_regs(uint32_t pattern, uint32_t spins, uint32_t df):
@@ -125,6 +141,12 @@ static void fpu_step(void)
     __asm__ volatile("fmul %%st(1), %%st\n"
                      "fadd %%st(2), %%st\n" ::: "memory");
 }
+/* Use the FPU without changing it: st(0) and st(1) swapped, and back. */
+static void fpu_touch(void)
+{
+    __asm__ volatile("fxch %%st(1)\n"
+                     "fxch %%st(1)\n" ::: "memory");
+}
 static uint64_t fpu_result(uint16_t *cw)
 {
     uint64_t x;
@@ -142,6 +164,11 @@ int main(void)
 {
     unsigned long rounds = option_ul("rounds", 2000), spins = option_ul("spins", 2000);
     unsigned long ts = option_ul("ts", 0), i, bad_regs = 0, bad_segs = 0, bad_mem = 0;
+    unsigned long preempts = option_ul("preempts", 0), tick_us = option_ul("tick_us", 1000);
+    unsigned long preempted = 0, timer_seen = 0, still = 0;
+    uint64_t last_t = 0;
+    uint64_t away_ns = tick_us * 750, alone_ns = tick_us * 1000 * 50, t, last, last_away;
+    uint64_t most_here = 0, least_away = ~0ULL; /* the gaps seen, for the console */
     uint16_t want_ds, want_fs, want_gs, cw;
     uint64_t x;
     extern char alt_callback[], failsafe_callback[], guest_trap_4[], guest_trap_7[],
@@ -176,9 +203,13 @@ int main(void)
     __asm__ volatile("movw %0, %%ds\n movw %0, %%es\n movw %1, %%fs\n movw %2, %%gs"
                      : : "r"(want_ds), "r"(want_fs), "r"(want_gs) : "memory");
     fpu_start(v);
-    for (i = 0; i < rounds; i++) {
-        if (i % 8 == 0)
+    set_timer(now() + 500000);
+    last = last_away = now();
+    for (i = 0; i < rounds || preempted < preempts; i++) {
+        if (nr_timer_events != timer_seen) { /* it fired: our next upcall */
+            timer_seen = nr_timer_events;
             set_timer(now() + 500000);
+        }
         if (hold_regs(0x12345678 * (uint32_t)v + (uint32_t)i, (uint32_t)spins, v == 1))
             bad_regs++;
         if (seg_ds() != want_ds || seg_es() != want_ds || seg_fs() != want_fs ||
@@ -186,6 +217,27 @@ int main(void)
             bad_segs++;
         if (my_v != v)
             bad_mem++;
+        t = now_moving(); /* time that stands still ends us, not a hang */
+        if (t - last > away_ns) {
+            preempted++;
+            last_away = t;
+            if (t - last < least_away)
+                least_away = t - last;
+        } else if (t - last > most_here) {
+            most_here = t - last;
+        }
+        last = t;
+        if (i >= rounds) {           /* only waiting to be preempted */
+            fpu_touch();
+            if (t - last_away > alone_ns)
+                break;               /* alone: the other has ended */
+            if (t == last_t && ++still == STILL_ROUNDS)
+                break;               /* time stands still: give up now */
+            if (t != last_t)
+                still = 0;
+            last_t = t;
+            continue;
+        }
         if (ts)
             HYPERVISOR_fpu_taskswitch(1);
         fpu_step();
@@ -195,8 +247,11 @@ int main(void)
     set_timer(0);
     x = fpu_result(&cw);
     __asm__ volatile("movw %0, %%ds\n movw %0, %%es" : : "r"((uint16_t)FLAT_KERNEL_DS));
-    printf("ctxsw v=%lu: %lu rounds, %lu timer events, %lu upcalls, fpu %08lx%08lx\n", v,
-           rounds, nr_timer_events, nr_upcalls, (unsigned long)(x >> 32),
+    printf("ctxsw v=%lu: %lu rounds, preempted %lu times (shortest time away %lu us; "
+           "longest gap between rounds otherwise %lu us), %lu timer events, %lu upcalls, "
+           "fpu %08lx%08lx\n", v, i, preempted,
+           (unsigned long)(least_away == ~0ULL ? 0 : least_away / 1000),
+           (unsigned long)(most_here / 1000), nr_timer_events, nr_upcalls, (unsigned long)(x >> 32),
            (unsigned long)x);
     /* One line per copy: the two copies' lines may come in either order. */
     report("ctxsw v=%lu bad_regs=%lu bad_segs=%lu bad_mem=%lu int3_right=%lu int3_wrong=%lu "
@@ -204,5 +259,7 @@ int main(void)
            v, bad_regs, bad_segs, bad_mem, int3_right, int3_wrong,
            v == 2 ? alt_upcalls == nr_upcalls : alt_upcalls == 0, cw,
            (unsigned long)(x >> 32), (unsigned long)x, nm_traps, ts ? rounds : 0);
+    if (preempts)
+        report("ctxsw v=%lu preempted=%lu", v, preempted);
     return 0;
 }

@@ -22,7 +22,8 @@ Going backwards, in a recorded run replayed by `make qemu-replay` (issue
     pk-last-trap      reverse-continue to the last entry into the hypervisor
                       (a trap stub or the hypercall gate): vector, from where
     pk-who-wrote ADDR [LEN]  reverse-continue to the last write to ADDR
-                      (LEN bytes, default 4): who wrote it, old and new value
+                      (LEN bytes, default 4): who wrote it, old and new value;
+                      a guest address is the frame it maps now
     pk-guest-last     back to the guest's last instruction (ring 1 or 3)
                       before the hypervisor was last entered from a guest
     pk-replay         where the replay is: instruction count (QEMU monitor)
@@ -39,8 +40,10 @@ what a later lab fills in (event channels in lab 3) is shown only when the
 build has that lab's code.
 """
 
+import json
 import os
 import re
+import socket
 import time
 
 import gdb
@@ -48,6 +51,7 @@ import gdb
 # The hypervisor's part of every address space (lab1-boot/include/hv/config.h).
 HYPERVISOR_VIRT_START = 0xFC000000   # the read-only machine-to-phys table, 4 MiB
 DIRECTMAP_VIRT_START = 0xFC400000    # machine memory 0..56 MiB; hv.elf at 0xFC500000
+DIRECTMAP_SIZE = 56 << 20
 PERDOMAIN_VIRT_START = 0xFFC00000    # lab 4: the current vCPU's GDT and LDT
 PAGE_SHIFT = 12
 
@@ -515,7 +519,16 @@ def where(addr):
 # seek to the last one.  The replay is deterministic, so that is exact.
 
 def icount():
-    """The replay's instruction count (QEMU monitor `info replay`)."""
+    """The replay's instruction count (QMP's query-replay, else the
+    monitor's `info replay` through GDB)."""
+    q = Qmp.get()
+    if q:
+        r = q.command("query-replay")
+        if r.get("mode") != "play":
+            raise ParakeetError("not a replay (QEMU's replay mode is %s): going backwards "
+                                "needs a recorded run, make qemu-replay, then make gdb"
+                                % r.get("mode"))
+        return int(r["icount"])
     try:
         out = gdb.execute("monitor info replay", to_string=True)
     except gdb.error as e:
@@ -528,20 +541,132 @@ def icount():
     return int(m.group(1))
 
 
-def qemu_pid():
-    """QEMU's process id, which make qemu-replay writes into its marker file
-    (BUILD/record/replaying: the test, then the pid); None if unknown."""
+def ended():
+    """Has the replay reached a shutdown (a triple fault)?  make qemu-replay
+    pauses QEMU there (-action shutdown=pause) - but QEMU 7.2 aborts if it
+    is made to run again from that state, forwards or backwards."""
+    q = Qmp.get()
+    return bool(q) and q.command("query-status").get("status") == "shutdown"
+
+
+def refuse_if_ended(what):
+    if ended():
+        n = icount()
+        raise ParakeetError(
+            "%s: the replay is at its end, instruction %d, where the machine shut down (a "
+            "triple fault: the instruction at $pc faulted and no handler could be reached; "
+            "x/i $pc, monitor info registers).  QEMU 7.2 aborts if it runs on or back from a shutdown.  To go "
+            "backwards: end this replay, start make qemu-replay again, and in GDB: "
+            "monitor replay_break %d, continue - that stops just before it, and everything "
+            "runs backwards from there." % (what, n, n))
+
+
+class PkCheckNotEnded(ParakeetCommand):
+    """Used by the hooks make qemu-replay's GDB session defines (pk_replay_setup):
+refuses to resume the machine from a shutdown (a triple fault), which would
+abort QEMU 7.2, and says how to go backwards instead."""
+
+    name = "pk-check-not-ended"
+
+    def run(self, arg):
+        try:
+            gone = ended()
+        except (OSError, ParakeetError):   # no QMP, a closed socket: let GDB try
+            return
+        if gone:
+            refuse_if_ended(arg or "that")
+
+
+def replay_marker():
+    """The words of make qemu-replay's marker file, BUILD/record/replaying:
+    the test, QEMU's pid, the QMP socket (grader/run.py); [] if none."""
     try:
         with open(os.path.join(os.environ.get("PK_BUILD", ""), "record", "replaying")) as f:
-            return int(f.read().split()[1])
-    except (OSError, IndexError, ValueError):
+            return f.read().split()
+    except OSError:
+        return []
+
+
+def qemu_pid():
+    """QEMU's process id from the marker file; None if unknown."""
+    try:
+        return int(replay_marker()[1])
+    except (IndexError, ValueError):
         return None
+
+
+# Why a second connection to QEMU.  `monitor replay_seek` restarts the
+# machine behind GDB's back, and when it gets there QEMU's GDB stub sends
+# a stop packet GDB never asked for.  Worse, any byte GDB sends while the
+# machine still runs pauses it (QEMU 7.2 gdbstub.c, gdb_read_byte) and
+# that packet is dropped: GDB waits 2 s, sends it again, and the seek has
+# stopped short.  Watching QEMU's threads in /proc to guess when a seek is
+# done guesses wrong on a busy machine (measured 2026-12-01: 1 seek in
+# 120 stopped short and cost 8 s; one make test run hung for its whole
+# budget).  QEMU's machine protocol (QMP) on a socket of its own answers
+# exactly: query-status says "paused" once the seek is done, and by then
+# the stop packet is already in GDB's socket, where GDB's next command
+# finds it before QEMU's acknowledgement and drops it ("Packet instead of
+# Ack, ignoring it").  make qemu-replay starts QEMU with -qmp.
+
+class Qmp:
+    """A minimal QMP client: JSON lines over a Unix socket."""
+
+    conn = None          # (socket path, Qmp) of the replay in use
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(30)
+        self.sock.connect(path)
+        self.buf = b""
+        self.read()                                  # the greeting
+        self.command("qmp_capabilities")
+
+    @staticmethod
+    def get():
+        """The replay's QMP connection, or None (an older make qemu-replay,
+        or a replay started by hand: then the GDB monitor is used)."""
+        words = replay_marker()
+        path = words[2] if len(words) > 2 else None
+        if Qmp.conn and Qmp.conn[0] == path:
+            return Qmp.conn[1]
+        Qmp.conn = None
+        if not path:
+            return None
+        try:
+            Qmp.conn = (path, Qmp(path))
+        except (OSError, ValueError, ParakeetError) as e:
+            print("pk: no QMP connection to the replay (%s): using the GDB monitor" % e)
+            Qmp.conn = (path, None)        # say it once, not at every command
+        return Qmp.conn[1]
+
+    def read(self):
+        while b"\n" not in self.buf:
+            data = self.sock.recv(65536)
+            if not data:
+                Qmp.conn = None
+                raise ParakeetError("the replay's QEMU closed its QMP socket (did it end?)")
+            self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def command(self, name, **args):
+        msg = {"execute": name}
+        if args:
+            msg["arguments"] = args
+        self.sock.sendall(json.dumps(msg).encode() + b"\n")
+        while True:
+            r = self.read()
+            if "return" in r:
+                return r["return"]
+            if "error" in r:
+                raise ParakeetError("QEMU refused %s: %s" % (name, r["error"].get("desc")))
+            # anything else is an event (STOP, RESUME): not an answer
 
 
 def busy(pid):
     """Is any of QEMU's threads running or waiting for a CPU (state R)?
-    None when /proc cannot tell.  (Not its CPU time: on a loaded machine
-    a runnable thread may get no tick for a while.)"""
+    None when /proc cannot tell.  Only a guess (see Qmp above)."""
     try:
         for t in os.listdir("/proc/%d/task" % pid):
             with open("/proc/%d/task/%s/stat" % (pid, t)) as f:
@@ -553,9 +678,8 @@ def busy(pid):
 
 
 def wait_idle(pid, limit):
-    """Wait until QEMU has stopped running the machine (the seek is done) -
-    without a word to its GDB stub, which pauses the machine on any byte it
-    receives while the machine runs (and then confuses GDB)."""
+    """Without QMP: wait until QEMU looks idle - no word to its GDB stub,
+    which pauses the machine on any byte it receives while it runs."""
     t0, still = time.monotonic(), 0
     while time.monotonic() - t0 < limit:
         time.sleep(0.05)
@@ -568,12 +692,23 @@ def wait_idle(pid, limit):
             return
 
 
+def wait_paused(q, limit):
+    """With QMP: wait until the machine has stopped (the seek is done)."""
+    t0, pause = time.monotonic(), 0.005
+    while q.command("query-status")["running"]:
+        if time.monotonic() - t0 > limit:
+            return
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
 def seek(target, limit=120.0):
     """Move the replay to instruction `target` (forwards or backwards: QEMU
     loads the start snapshot and replays), and wait until it is there."""
     if target < 1:
         target = 1      # QEMU cannot stop "at" 0 once it has left it
     t0 = time.monotonic()
+    q = Qmp.get()
     while True:
         now = icount()
         if now == target:
@@ -582,17 +717,26 @@ def seek(target, limit=120.0):
             raise ParakeetError("the replay did not reach instruction %d in %.0f s (it is "
                                 "at %d)" % (target, limit, now))
         # A seek forwards from a pause (an early look above) just goes on.
-        gdb.execute("monitor replay_seek %d" % target, to_string=True)
-        wait_idle(qemu_pid(), limit)
+        if q:
+            q.command("replay-seek", icount=target)
+            wait_paused(q, limit)
+        else:
+            gdb.execute("monitor replay_seek %d" % target, to_string=True)
+            wait_idle(qemu_pid(), limit)
+    # GDB did not see the machine move: forget its registers and memory.
     gdb.execute("maintenance flush register-cache", to_string=True)
+    gdb.execute("maintenance flush dcache", to_string=True)
 
 
-def last_hit_before_here(setup, accept=None, what="pk"):
+def last_hit_before_here(setup, accept=None, what="pk", offset=0):
     """Replay forwards to here with the breakpoints setup() returns (None:
-    the user's own) and seek to the last hit that accept(icount) takes.
+    the user's own) and seek to the last hit that accept(icount) takes
+    (plus offset: -1 is the instruction before it; each seek backwards
+    replays from the start, so seek once).
     Looks at the last 20000 instructions first, then 8 times as many, and
     so on back to the start, so a recent hit costs one short replay.
     Returns that instruction count, or None (the replay stays here)."""
+    refuse_if_ended(what)
     end = icount()
     bps = setup() if setup else [b for b in gdb.breakpoints() if b.enabled and b.visible]
     quiet = [(b, b.silent) for b in bps]
@@ -605,7 +749,7 @@ def last_hit_before_here(setup, accept=None, what="pk"):
             seek(start)
             while True:
                 gdb.execute("monitor replay_break %d" % end, to_string=True)
-                gdb.execute("continue", to_string=True)
+                quiet_continue()
                 n = icount()
                 if os.environ.get("PK_DEBUG"):
                     print("pk: window from %d: stopped at %d (pc %#x)" % (start, n, reg("pc")))
@@ -628,8 +772,27 @@ def last_hit_before_here(setup, accept=None, what="pk"):
         seek(end)
     if not hits:
         return None
-    seek(hits[-1])
+    seek(hits[-1] + offset)
     return hits[-1]
+
+
+def quiet_continue():
+    """`continue`, without GDB's lines for each stop.  GDB 13 prints
+    "Program received signal SIGINT" (a replay_break stop) and the frame
+    even inside gdb.execute(..., to_string=True), and one search makes
+    dozens of stops; so GDB's standard output is pointed at /dev/null for
+    the while (and put back whatever happens)."""
+    gdb.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        gdb.execute("continue", to_string=True)
+    finally:
+        gdb.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
 
 
 def step_past(bps, n):
@@ -641,7 +804,7 @@ def step_past(bps, n):
         b.enabled = False
     try:
         gdb.execute("monitor replay_break %d" % (n + 1), to_string=True)
-        gdb.execute("continue", to_string=True)
+        quiet_continue()
     finally:
         for b in bps:
             b.enabled = True
@@ -750,13 +913,37 @@ guest's symbols.  Needs a replay (make qemu-replay)."""
                   "this is the one before it that did)" % (where(eip), vector))
 
 
+def machine_address(va):
+    """Walk the page tables loaded now (cr3) for virtual address va: its
+    machine address, or None if unmapped.  The tables are read through the
+    hypervisor's direct map, which every address space maps from lab 1 on
+    (two-level, non-PAE; a 4 MiB PSE entry is honoured too)."""
+    if va >= DIRECTMAP_VIRT_START and va < DIRECTMAP_VIRT_START + DIRECTMAP_SIZE:
+        return va - DIRECTMAP_VIRT_START
+    try:
+        cr3 = reg("cr3") & ~0xFFF
+        pde = mem32(DIRECTMAP_VIRT_START + cr3 + (va >> 22) * 4)
+        if not pde & 1:
+            return None
+        if pde & 0x80:                                   # a 4 MiB page
+            return (pde & 0xFFC00000) | (va & 0x3FFFFF)
+        pte = mem32(DIRECTMAP_VIRT_START + (pde & ~0xFFF) + ((va >> 12) & 0x3FF) * 4)
+    except (gdb.MemoryError, gdb.error):
+        return None
+    return (pte & ~0xFFF) | (va & 0xFFF) if pte & 1 else None
+
+
 class PkWhoWrote(ParakeetCommand):
     """Run backwards to the last write to an address: pk-who-wrote ADDR [LEN].
 ADDR is any C expression (`&current->domain->state`, `0xc0105000`, a
 guest's variable once add-guest has loaded its symbols); LEN is 1, 2 or 4
-bytes (default 4).  Sets a watchpoint, reverse-continues to the write,
-removes the watchpoint, and shows the instruction that wrote, the ring it
-ran in, and the value before and after.  Needs a replay (make qemu-replay)."""
+bytes (default 4).  Reverse-continues to the write and shows the
+instruction that wrote, the ring it ran in, and the value before and after.
+A guest address means the machine word it maps to NOW (through the page
+tables loaded now): writes through that guest address while those page
+tables are loaded, and writes through the hypervisor's direct map of the
+same frame (0xFC400000 + machine address), both count; the same guest
+address in another address space does not.  Needs a replay (make qemu-replay)."""
 
     name = "pk-who-wrote"
 
@@ -769,34 +956,52 @@ ran in, and the value before and after.  Needs a replay (make qemu-replay)."""
             raise ParakeetError("usage: pk-who-wrote ADDRESS-EXPRESSION [1|2|4]")
         addr = parse_int(arg, self.name) & 0xFFFFFFFF
         ctype = {1: "unsigned char", 2: "unsigned short", 4: "unsigned int"}[length]
-        expr = "*(%s *)%#x" % (ctype, addr)
-        try:
-            now = u32(gdb.parse_and_eval(expr))
-        except gdb.MemoryError:
-            raise ParakeetError("pk-who-wrote: %#x is not readable here (not mapped in "
-                                "this address space)" % addr)
-        seen = {"count": 0, "wp": None}
+        ma = machine_address(addr)
+        if ma is None or (addr & 0xFFF) + length > 0x1000:
+            raise ParakeetError("pk-who-wrote: %#x is not mapped in the address space loaded "
+                                "now (cr3 %#x)%s" % (addr, reg("cr3"),
+                                                     "" if ma is None else
+                                                     ", or it crosses a page boundary"))
+        if ma >= DIRECTMAP_SIZE:
+            raise ParakeetError("pk-who-wrote: %#x maps machine address %#x, beyond the "
+                                "hypervisor's direct map (56 MiB)" % (addr, ma))
+        alias = DIRECTMAP_VIRT_START + ma
+        watched = [addr] if addr == alias else [addr, alias]
+        expr = "*(%s *)%#x" % (ctype, alias)      # readable in every address space
+        now = u32(gdb.parse_and_eval(expr))
+        wps = []
 
         def setup():
-            seen["wp"] = gdb.Breakpoint(expr, gdb.BP_WATCHPOINT, gdb.WP_WRITE, internal=True)
-            return [seen["wp"]]
+            for a in watched:
+                wps.append(gdb.Breakpoint("*(%s *)%#x" % (ctype, a), gdb.BP_WATCHPOINT,
+                                          gdb.WP_WRITE, internal=True))
+            return wps
+        seen = [0] * len(watched)
+        values = {}
 
         def accept(n):
-            # A watchpoint stops just after the write, and only when the value changed.
-            if seen["wp"].hit_count > seen["count"]:
-                seen["count"] = seen["wp"].hit_count
-                return True
-            return False
-        n = last_hit_before_here(setup, accept, self.name)
+            # A watchpoint stops just after the write, and only when the value
+            # it watches changed.  Through the guest address, only a write
+            # while it maps the same frame is this word.
+            hit = False
+            for i, (w, a) in enumerate(zip(wps, watched)):
+                if w.hit_count > seen[i]:
+                    seen[i] = w.hit_count
+                    hit = hit or a == alias or machine_address(a) == ma
+            if hit:
+                values[n] = u32(gdb.parse_and_eval(expr))    # just after the write
+            return hit
+        n = last_hit_before_here(setup, accept, self.name, offset=-1)
+        via = "" if addr == alias else " (machine address %#x, %#x in the direct map)" % (
+            ma, alias)
         if n is None:
-            print("pk-who-wrote: nothing wrote %#x between the start of the recording and "
-                  "here (value now %#x)" % (addr, now))
+            print("pk-who-wrote: nothing wrote %#x%s between the start of the recording and "
+                  "here (value now %#x)" % (addr, via, now))
             return
-        after = u32(gdb.parse_and_eval(expr))
-        seek(n - 1)                 # the writing instruction, before it ran
-        before = u32(gdb.parse_and_eval(expr))
-        print("the last write to %#x (%d bytes) before here, instruction %d of the recording: "
-              "%#x -> %#x" % (addr, length, n - 1, before, after))
+        after = values[n]
+        before = u32(gdb.parse_and_eval(expr))   # at the writing instruction, before it ran
+        print("the last write to %#x%s (%d bytes) before here, instruction %d of the "
+              "recording: %#x -> %#x" % (addr, via, length, n - 1, before, after))
         print("  by the instruction at %s, in ring %d%s" % (
             where(reg("pc")), reg("cs") & 3,
             "" if current_domain_id() is None else
@@ -837,7 +1042,9 @@ there)."""
     name = "pk-replay"
 
     def run(self, arg):
-        print("instruction %d of the recording" % icount())
+        print("instruction %d of the recording%s" % (
+            icount(), " - its end: the machine shut down here (a triple fault)"
+            if ended() else ""))
 
 
 def pk_replay_setup():
@@ -860,10 +1067,18 @@ def pk_replay_setup():
           "reverse-finish run backwards;" % test)
     print("  pk-last-trap, pk-who-wrote ADDR, pk-guest-last, pk-replay "
           "(help user-defined).  A breakpoint at")
-    print("  machine_exit keeps the session alive at the end (QEMU exits there).")
+    print("  machine_exit keeps the session alive at the end (QEMU exits there); a triple")
+    print("  fault stops the replay at the faulting instruction.")
+    # At a triple fault QEMU is in its shutdown state, and resuming it
+    # from there aborts QEMU 7.2: these hooks refuse with the way round.
+    for cmd in ("continue", "stepi", "nexti", "step", "next", "finish", "until", "advance",
+                "reverse-stepi", "reverse-nexti", "reverse-step", "reverse-next",
+                "reverse-continue", "reverse-finish"):
+        gdb.execute("define hook-%s\npk-check-not-ended %s\nend" % (cmd, cmd))
     gdb.execute("break machine_exit")
 
 
 for command in (PkDomains, PkDomain, PkVcpu, PkRegs, PkPage, AddGuest,
-                PkLastTrap, PkGuestLast, PkWhoWrote, PkReverseContinue, PkReplay):
+                PkLastTrap, PkGuestLast, PkWhoWrote, PkReverseContinue, PkReplay,
+                PkCheckNotEnded):
     command()

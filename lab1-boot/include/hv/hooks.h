@@ -53,6 +53,10 @@
  *    finish_domain_build hv/sched.h   lab 1 hv/domain.c     lab 4 domain_mm.c
  *    domain_relinquish_resources
  *                        hv/sched.h   lab 1 hv/domain.c     lab 4 domain_mm.c
+ *    audit_grant_mapping, audit_granted_refs
+ *                        hv/page_type.h lab 4 page_info.c   lab 6 grant_setup.c
+ *    relinquish_shared_frame
+ *                        hv/page_type.h lab 4 domain_mm.c   lab 6 grant_setup.c
  *
  * The lab an entry belongs to is never typed by hand: the Makefile
  * compiles every file with -DPARAKEET_LAB=N, N taken from the labN-...

@@ -171,4 +171,21 @@ void flush_tlb_local(void);
  */
 int audit_frame_table(struct domain *d);
 
+/*
+ * Documented weak hooks lab 6's grant tables override (hv/grant_setup.c),
+ * the only references one domain holds on another's frames:
+ *   audit_grant_mapping(d, e)         hv/page_info.c: entry e of d's L1
+ *                                     maps another domain's frame by grant?
+ *   audit_granted_refs(d, cnt, type)  hv/page_info.c: add the references
+ *                                     others' grant mappings hold on d's
+ *                                     frames
+ *   relinquish_shared_frame(d, pg)    hv/domain_mm.c: d ended and pg is
+ *                                     still mapped through d's grants: 1 if
+ *                                     taken off d's books (freed at the last
+ *                                     unmap), 0 if it is a leak
+ */
+int audit_grant_mapping(struct domain *d, uint32_t e);
+void audit_granted_refs(struct domain *d, uint16_t *count, uint16_t *type);
+int relinquish_shared_frame(struct domain *d, struct page_info *pg);
+
 #endif /* HV_PAGE_TYPE_H */

@@ -53,6 +53,8 @@ struct sched_adjdom_cmd {
             int64_t warpl;      /* warp limit                              */
             int64_t warpu;      /* unwarp requirement                      */
         } bvt;
+        uint8_t sedf_pad[32];   /* Xen's SEDF parameters (not implemented):
+                                   they make the union 32 bytes           */
     } u;
 };
 

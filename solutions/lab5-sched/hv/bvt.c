@@ -143,8 +143,9 @@ static void block_in_place(struct vcpu *v)
  *   yield:    let the scheduler run another domain (this one stays
  *             runnable and runs again at its turn); returns 0.
  *   block:    as in lab 3 (unmask events; return at once if one is
- *             pending; a domain nothing could wake is destroyed), but the
- *             CPU goes to the other domains until an event wakes it.
+ *             pending), but the CPU goes to the other domains until an
+ *             event wakes it; a domain nothing could wake stays blocked
+ *             until the others have ended, and is ended then.
  *   shutdown: as in lab 3.
  * A switch never returns here: the guest's %eax (the result) is set in
  * its frame first, which context_save keeps.
@@ -173,10 +174,11 @@ static long do_sched_op5(unsigned long cmd, unsigned long arg)
         v->domain->shared_info->vcpu_info[0].evtchn_upcall_mask = 0;
         if (event_pending(v))
             return 0;
-        if (!event_source_armed(v)) {
-            domain_crash(v->domain, "blocked with no event source that could wake it");
-            return 0;
-        }
+        /* Nothing armed that could wake it?  Unlike lab 3, it need not
+         * end now: the others run on, and only when nothing else can
+         * run does the scheduler end it (schedule.c, end_stuck_domains).
+         * A block inside a multicall has no scheduler to go to:
+         * block_in_place ends it at once, as lab 3 did. */
         v->domain->state = DOMSTATE_blocked;
         sched_trace("block d%u", v->domain->domain_id);
         SI(v)->was_blocked = 1;

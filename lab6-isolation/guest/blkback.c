@@ -1,0 +1,142 @@
+/*
+ * guest/blkback.c - domain 0's block backend (lab 6, exercises 6 and 7;
+ * the frontend is guest/blkfront.c, the handshake guest/xenbus.c).
+ *
+ * Domain 0 alone can reach the disk (disk_io).  It gives each frontend a
+ * slice of it - its virtual disk, [first, first + sectors) - and serves
+ * the requests it finds in that frontend's ring.  The frontend is not
+ * trusted, so (exercise 6):
+ *   - each request is copied out of the shared page once and only the
+ *     copy is examined (it could rewrite the slot between our check and
+ *     our use: a "double fetch", Xen's XSA-155);
+ *   - every field is checked: the operation, the device, the segment
+ *     count, each segment's first/last sector, and the whole range against
+ *     the slice, with arithmetic that cannot overflow;
+ *   - grant references are never trusted either: the hypervisor maps each
+ *     one only if the frontend really granted that page to us;
+ *   - a bad request gets BLKIF_RSP_ERROR, never a crash; a ring whose
+ *     producer index is garbage disconnects that frontend.
+ * And (exercise 7) the frontends share domain 0 fairly: round robin, at
+ * most `batch` requests from each per round, so a flooding frontend costs
+ * the others at most one batch of waiting per round.
+ */
+#include <guest/blk.h>
+#include <guest/time.h>
+
+/* Why the last request was refused (the tests print it). */
+const char *blkback_last_error;
+
+static int refuse(const char *why)
+{
+    blkback_last_error = why;
+    return BLKIF_RSP_ERROR;
+}
+
+int blkback_do_request(struct blkback *b, const struct blkif_request *req)
+{
+    /* LAB 6: your code here (exercise 6: the split block driver) */
+    (void)b; (void)req; (void)refuse;
+    report("todo: LAB 6 exercise 6 (the split block driver) is not done: "
+           "lab6-isolation/guest/blkback.c blkback_do_request()");
+    return BLKIF_RSP_ERROR;
+}
+
+int blkback_serve(struct blkback *b, unsigned int budget)
+{
+    /* LAB 6: your code here (exercise 6: the split block driver) */
+    (void)b; (void)budget;
+    report("todo: LAB 6 exercise 6 (the split block driver) is not done: "
+           "lab6-isolation/guest/blkback.c blkback_serve()");
+    return 0;
+}
+
+/* Has b's domain ended?  Then drop it. */
+static void check_gone(struct blkback *b)
+{
+    struct dom0_op op = { .cmd = DOM0_GETDOMAININFO };
+
+    if (b->state != BLKBACK_WAITING && b->state != BLKBACK_CONNECTED)
+        return;
+    op.u.getdomaininfo.domain = b->domid;
+    if (xb_dom0_op(&op) < 0 ||
+        (op.u.getdomaininfo.flags & (DOMFLAGS_DYING | DOMFLAGS_SHUTDOWN)))
+        blkback_disconnect(b, BLKBACK_GONE, "its domain ended");
+}
+
+static volatile unsigned long dom_exc; /* VIRQ_DOM_EXC: some domain ended */
+static void dom_exc_event(evtchn_port_t port)
+{
+    (void)port;
+    dom_exc++;
+}
+
+/* Work for b now (a request, or a handshake step)?  Re-arms req_event. */
+static int has_work(struct blkback *b)
+{
+    if (b->state == BLKBACK_WAITING)
+        return b->store->frontend_state == XenbusStateInitialised;
+    if (b->state == BLKBACK_CONNECTED)
+        return back_ring_final_check(&b->ring);
+    return 0;
+}
+
+void (*blkback_round_hook)(struct blkback *b, unsigned int n);
+
+void blkback_run(struct blkback *b, unsigned int n, unsigned int batch)
+{
+    unsigned long seen_exc = 0;
+    unsigned int i, alive;
+    long port = evtchn_bind_virq(VIRQ_DOM_EXC);
+
+    if (port >= 0)
+        bind_evtchn_to_handler((evtchn_port_t)port, dom_exc_event);
+    for (;;) {
+        int did = 0;
+
+        alive = 0;
+        /* LAB 6: your code here (exercise 7: fair backends) */
+        /* Unfair: each frontend is served until its ring is empty, so
+         * one that keeps 32 requests waiting gets 32 turns for every
+         * one a frontend waiting on each answer gets. */
+        static int said;
+        if (!said++)
+            report("todo: LAB 6 exercise 7 (fair backends) is not done: "
+                   "lab6-isolation/guest/blkback.c blkback_run()");
+        (void)batch;
+        for (i = 0; i < n; i++) {
+            if (b[i].state == BLKBACK_WAITING)
+                blkback_try_connect(&b[i]);
+            while (blkback_serve(&b[i], 1000) > 0)
+                did = 1;
+        }
+        if (blkback_round_hook)
+            blkback_round_hook(b, n);
+        if (dom_exc != seen_exc || !did) {
+            seen_exc = dom_exc;
+            for (i = 0; i < n; i++)
+                check_gone(&b[i]);
+        }
+        for (i = 0; i < n; i++)
+            alive += b[i].state == BLKBACK_WAITING || b[i].state == BLKBACK_CONNECTED;
+        if (!alive)
+            return;
+        if (did) {
+            /* The frontends we answered were woken; let them run and post
+             * again before the next round, or only the one that never
+             * waits for answers (a flooder) would have requests in it. */
+            HYPERVISOR_sched_op(SCHEDOP_yield, 0);
+            continue;
+        }
+        /* Nothing to do: block until an event (or 10 ms, in case a domain
+         * ended without one), masked while we look a last time. */
+        local_irq_disable();
+        for (i = 0; i < n; i++)
+            if (has_work(&b[i]))
+                break;
+        if (i == n && dom_exc == seen_exc) {
+            set_timer(now() + 10 * NSEC_PER_MSEC);
+            HYPERVISOR_sched_op(SCHEDOP_block, 0);
+        }
+        local_irq_enable();
+    }
+}

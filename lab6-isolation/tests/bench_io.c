@@ -33,11 +33,11 @@
 #include <guest/time.h>
 
 #define BATCHES 32
-#define ROUNDS 4      /* map + unmap pairs per batch                  */
-#define RUNS 8        /* tries of each piece of the workload          */
-#define PIECE 16      /* sectors per timed piece of the workload      */
+#define ROUNDS 4 /* map + unmap pairs per batch                  */
+#define RUNS 8   /* tries of each piece of the workload          */
+#define PIECE 16 /* sectors per timed piece of the workload      */
 #define WORK_SECTORS 256
-#define SLICE 512     /* domain 1's virtual disk, in sectors          */
+#define SLICE 512 /* domain 1's virtual disk, in sectors          */
 
 static uint32_t buf[1024] __attribute__((aligned(4096)));
 

@@ -7,7 +7,9 @@ Boots lab 3's benchmark guest (lab3-hypercalls/tests/bench.c), lab 4's
 (lab4-mmu/tests/bench_mm.c: page-table updates), make bench's
 paravirtual guest (bench/bench.c: its workloads) and lab 5's
 (lab5-sched/tests/bench_sched.c: a switch between two domains, a timer
-event; two copies) on QEMU and on Bochs with
+event; two copies) and lab 6's (lab6-isolation/tests/bench_io.c: grant map +
+unmap, an I/O-ring round trip, block reads; domain 0 and a domU) on QEMU
+and on Bochs with
 the grader's deterministic settings, where the time-stamp counter counts
 instructions, and compares each figure with the committed
 baseline tools/bench-baseline.ini:
@@ -109,7 +111,7 @@ def load_baseline():
 def write_baseline(figures, note):
     with open(BASELINE, "w") as f:
         f.write("# tools/bench-baseline.ini - instructions per operation of lab 3's,\n"
-                "# lab 4's and lab 5's benchmark guests (REF=all), as tools/check-bench.py\n"
+                "# lab 4's, lab 5's and lab 6's benchmark guests (REF=all), as tools/check-bench.py\n"
                 "# measures them.\n"
                 "# Rewritten by `tools/check-bench.py --update`; commit it with the change\n"
                 "# that moved the figures and say why in the commit message.\n"

@@ -36,6 +36,13 @@ static inline uint64_t port_rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* How many times the hypervisor's timer tick has interrupted us so far:
+ * each tick adds the tick handler's instructions to whatever rdtsc
+ * measures.  Paravirtual: the updates of our vcpu_time_info (lab 5's tick
+ * stamps it; before lab 5 nothing does, and this stays 0).  Native: 0
+ * (no timer is programmed). */
+unsigned long port_ticks(void);
+
 struct port_space; /* a ring-3 address space: the kernel's mappings shared */
 
 const char *port_name(void); /* "pv" or "native" */

@@ -28,6 +28,14 @@ const char *port_name(void)
     return "pv";
 }
 
+unsigned long port_ticks(void)
+{
+    volatile struct vcpu_time_info *t =
+        &((shared_info_t *)start_info->shared_info_va)->vcpu_info[0].time;
+
+    return t->version / 2; /* +2 per update: odd while one is under way */
+}
+
 /* int $0x80 through the direct gate: exit leaves port_run_user, anything
  * else is the null system call. */
 static void syscall_handler(struct trap_frame *f)

@@ -346,11 +346,17 @@ static void domctl_teardown(struct domain *d)
         send_guest_virq(dom0->vcpu, VIRQ_DOM_EXC);
     if (d != dom0)
         return;
-    /* Domain 0 ended: nobody is left to unpause a paused domain. */
+    /* Domain 0 ended: nobody is left to unpause a paused domain.  It will
+     * never run, so the scheduler will never finish it: finish it here,
+     * like any destroyed domain (its end line, its frames back, the
+     * integrity check).  Domain 0's own frames are still allocated (its
+     * destroy hooks run first), so its grants to the paused domain are
+     * still there to be undone. */
     for (i = 1; i < nr_domains; i++)
         if (domains[i].state == DOMSTATE_paused) {
             domain_crash(&domains[i], "paused when domain 0 ended");
             fpu_forget(domains[i].vcpu);
+            finish_domain(&domains[i]);
         }
 }
 REGISTER_DOMAIN_HOOK(domctl, NULL, domctl_teardown);

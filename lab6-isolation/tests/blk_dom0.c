@@ -80,7 +80,6 @@ static unsigned long others_requests(struct blkback *b, unsigned int n, unsigned
 }
 static void kill_policy(struct blkback *b, unsigned int n)
 {
-    struct dom0_op op = { .cmd = DOM0_DESTROYDOMAIN };
     struct blkback *k;
 
     if (!kill_dom || kill_dom > n)
@@ -88,8 +87,8 @@ static void kill_policy(struct blkback *b, unsigned int n)
     k = &b[kill_dom - 1];
     if (k->state != BLKBACK_CONNECTED || k->requests < kill_after)
         return;
-    op.u.destroydomain.domain = (domid_t)kill_dom;
-    report("kill d%lu destroy=%ld after_requests_ok=%d", kill_dom, xb_dom0_op(&op),
+    report("kill d%lu destroy=%ld after_requests_ok=%d", kill_dom,
+           dom0_destroy((domid_t)kill_dom),
            k->requests >= kill_after);
     killed = kill_dom;
     others_at_kill = others_requests(b, n, killed);
@@ -117,14 +116,6 @@ static void check_slices(unsigned long slice, unsigned long written)
 /* perf=N: the phases of the measurement, driven from the round hook. */
 static unsigned long perf_n, perf_fronts, perf_phase, perf_mark;
 static uint64_t perf_t0, perf_alone, perf_shared;
-
-static void destroy(domid_t dom)
-{
-    struct dom0_op op = { .cmd = DOM0_DESTROYDOMAIN };
-
-    op.u.destroydomain.domain = dom;
-    xb_dom0_op(&op);
-}
 
 static void perf_policy(struct blkback *b, unsigned int n)
 {
@@ -158,9 +149,9 @@ static void perf_policy(struct blkback *b, unsigned int n)
             return;
         perf_shared = now() - perf_t0;
         perf_phase = 4;
-        destroy(1);
-        destroy(2);
-        destroy((domid_t)(perf_fronts + 1));
+        dom0_destroy(1);
+        dom0_destroy(2);
+        dom0_destroy((domid_t)(perf_fronts + 1));
         return;
     }
 }

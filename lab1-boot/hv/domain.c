@@ -368,6 +368,11 @@ void finish_domain(struct domain *d)
     integrity_check();
 }
 
+/* Lab 6 overrides it: a block per domain at the end (hv/sched.h). */
+__weak void print_domain_blocks(void)
+{
+}
+
 /* The summary, one line per domain, and the end of the run (lab 5 too). */
 void __noreturn print_summary_and_exit(void)
 {
@@ -380,6 +385,7 @@ void __noreturn print_summary_and_exit(void)
                d->console_dropped ? "; console output cut at its budget" : "");
         result("summary d%u name=%s end=%s", d->domain_id, d->name, end_word(d));
     }
+    print_domain_blocks();
     printk("%lu frames free at the end\n", nr_free_frames());
     machine_exit(0);
 }

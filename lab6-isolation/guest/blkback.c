@@ -53,21 +53,13 @@ int blkback_serve(struct blkback *b, unsigned int budget)
 /* Has b's domain ended?  Then drop it. */
 static void check_gone(struct blkback *b)
 {
-    struct dom0_op op = { .cmd = DOM0_GETDOMAININFO };
+    struct dom0_getdomaininfo info;
 
     if (b->state != BLKBACK_WAITING && b->state != BLKBACK_CONNECTED)
         return;
-    op.u.getdomaininfo.domain = b->domid;
-    if (xb_dom0_op(&op) < 0 ||
-        (op.u.getdomaininfo.flags & (DOMFLAGS_DYING | DOMFLAGS_SHUTDOWN)))
+    if (dom0_getinfo(b->domid, &info) < 0 ||
+        (info.flags & (DOMFLAGS_DYING | DOMFLAGS_SHUTDOWN)))
         blkback_disconnect(b, BLKBACK_GONE, "its domain ended");
-}
-
-static volatile unsigned long dom_exc; /* VIRQ_DOM_EXC: some domain ended */
-static void dom_exc_event(evtchn_port_t port)
-{
-    (void)port;
-    dom_exc++;
 }
 
 /* Work for b now (a request, or a handshake step)?  Re-arms req_event. */
@@ -86,10 +78,8 @@ void blkback_run(struct blkback *b, unsigned int n, unsigned int batch)
 {
     unsigned long seen_exc = 0;
     unsigned int i, alive;
-    long port = evtchn_bind_virq(VIRQ_DOM_EXC);
 
-    if (port >= 0)
-        bind_evtchn_to_handler((evtchn_port_t)port, dom_exc_event);
+    dom0_watch_ends(); /* nr_dom_exc counts VIRQ_DOM_EXC (guest/dom0.c) */
     for (;;) {
         int did = 0;
 
@@ -111,8 +101,8 @@ void blkback_run(struct blkback *b, unsigned int n, unsigned int batch)
         }
         if (blkback_round_hook)
             blkback_round_hook(b, n);
-        if (dom_exc != seen_exc || !did) {
-            seen_exc = dom_exc;
+        if (nr_dom_exc != seen_exc || !did) {
+            seen_exc = nr_dom_exc;
             for (i = 0; i < n; i++)
                 check_gone(&b[i]);
         }
@@ -133,7 +123,7 @@ void blkback_run(struct blkback *b, unsigned int n, unsigned int batch)
         for (i = 0; i < n; i++)
             if (has_work(&b[i]))
                 break;
-        if (i == n && dom_exc == seen_exc) {
+        if (i == n && nr_dom_exc == seen_exc) {
             set_timer(now() + 10 * NSEC_PER_MSEC);
             HYPERVISOR_sched_op(SCHEDOP_block, 0);
         }

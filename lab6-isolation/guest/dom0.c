@@ -24,7 +24,7 @@ static void dom_exc_handler(evtchn_port_t port)
 }
 
 /* Bind VIRQ_DOM_EXC once, before the first domain we create can end. */
-static void bind_dom_exc(void)
+void dom0_watch_ends(void)
 {
     static long port;
 
@@ -40,7 +40,7 @@ long dom0_create(domid_t dom, evtchn_port_t *store_port)
     dom0_op_t op;
     long rc;
 
-    bind_dom_exc();
+    dom0_watch_ends();
     memset(&op, 0, sizeof(op));
     op.u.createdomain.domain = dom;
     op.u.createdomain.handle[0] = (uint8_t)dom; /* any label: we get it back */
@@ -124,7 +124,7 @@ long dom0_wait_ended(domid_t dom, unsigned int ms)
     struct dom0_getdomaininfo info;
     uint64_t deadline = now() + (uint64_t)ms * NSEC_PER_MSEC;
 
-    bind_dom_exc();
+    dom0_watch_ends();
     for (;;) {
         if (dom0_getinfo(dom, &info) == 0 && (info.flags & DOMFLAGS_DYING))
             return 0;

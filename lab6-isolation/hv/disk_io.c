@@ -12,11 +12,18 @@
  * The copies go straight between the disk and the guest's buffer with
  * copy_to_guest/copy_from_guest, which survive a bad buffer address
  * (lab 1's exception fixups), so a wrong pointer is -EFAULT, not a panic.
+ *
+ * Each transfer is counted for the domain that owns the buffer's frame:
+ * domain 0's backend reads into, and writes from, a page the frontend
+ * granted it, so the count is the I/O done *for* that domU - what the
+ * summary's block per domain shows (hv/domain_ctl.c).
  */
+#include <hv/domctl.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/page_type.h>
 #include <hv/multiboot.h>
 #include <hv/sched.h>
 #include <public/disk_io.h>
@@ -38,6 +45,37 @@ static uint8_t *disk_bytes(unsigned long *nr_sectors)
         return (uint8_t *)__va(m->start);
     }
     return NULL;
+}
+
+/* The domain owning the frame mapped at buf in the current address space,
+ * or NULL (no 4 KiB page there, or a frame no domain owns). */
+static struct domain *buffer_owner(unsigned long buf)
+{
+    const l2_pgentry_t *l2 = mfn_to_virt(current->domain->pt_base_mfn);
+    l2_pgentry_t l2e = l2[l2_table_offset(buf)];
+    l1_pgentry_t l1e;
+    struct domain *owner;
+
+    if (!(l2e & _PAGE_PRESENT) || (l2e & _PAGE_PSE) || PTE_MFN(l2e) >= max_page)
+        return NULL;
+    l1e = ((const l1_pgentry_t *)mfn_to_virt(PTE_MFN(l2e)))[l1_table_offset(buf)];
+    if (!(l1e & _PAGE_PRESENT) || PTE_MFN(l1e) >= max_page)
+        return NULL;
+    owner = page_get_owner(mfn_to_page(PTE_MFN(l1e)));
+    return owner >= domains && owner < domains + nr_domains ? owner : NULL;
+}
+
+/* Count count sectors moved for the owner of buf's frame (see the top). */
+static void account(unsigned long cmd, unsigned long buf, unsigned long count)
+{
+    struct domain *owner = buffer_owner(buf);
+
+    if (!owner)
+        return;
+    if (cmd == DISKIO_read)
+        domctl_info[owner->domain_id].io_read += count;
+    else
+        domctl_info[owner->domain_id].io_written += count;
 }
 
 static long do_disk_io(unsigned long cmd, unsigned long sector,
@@ -81,8 +119,9 @@ static long do_disk_io(unsigned long cmd, unsigned long sector,
     }
     disk += sector * DISKIO_SECTOR_SIZE;
     len = count * DISKIO_SECTOR_SIZE;
-    if (cmd == DISKIO_read)
-        return copy_to_guest(buf, disk, len) ? -EFAULT : 0;
-    return copy_from_guest(disk, buf, len) ? -EFAULT : 0;
+    if (cmd == DISKIO_read ? copy_to_guest(buf, disk, len) : copy_from_guest(disk, buf, len))
+        return -EFAULT;
+    account(cmd, buf, count);
+    return 0;
 }
 REGISTER_HYPERCALL(__HYPERVISOR_disk_io, do_disk_io);

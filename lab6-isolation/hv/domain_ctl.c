@@ -28,6 +28,7 @@
 #include <hv/init.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/sched_math.h>
 #include <hv/multiboot.h>
 #include <hv/page_type.h>
 #include <hv/time.h>
@@ -346,11 +347,52 @@ static void domctl_teardown(struct domain *d)
         send_guest_virq(dom0->vcpu, VIRQ_DOM_EXC);
     if (d != dom0)
         return;
-    /* Domain 0 ended: nobody is left to unpause a paused domain. */
+    /* Domain 0 ended: nobody is left to unpause a paused domain.  It will
+     * never run, so the scheduler will never finish it: finish it here,
+     * like any destroyed domain (its end line, its frames back, the
+     * integrity check).  Domain 0's own frames are still allocated (its
+     * destroy hooks run first), so its grants to the paused domain are
+     * still there to be undone. */
     for (i = 1; i < nr_domains; i++)
         if (domains[i].state == DOMSTATE_paused) {
             domain_crash(&domains[i], "paused when domain 0 ended");
             fpu_forget(domains[i].vcpu);
+            finish_domain(&domains[i]);
         }
 }
 REGISTER_DOMAIN_HOOK(domctl, NULL, domctl_teardown);
+
+/* ---- the end of the run ---- */
+
+/*
+ * Lab 1's weak hook, at the end of the summary: one block per domain that
+ * existed (not the disk, not a module domain 0 never created) - how it
+ * ended, its share of the CPU time the domains used (lab 5), the I/O
+ * done for it (disk_io's count of sectors into and out of its frames:
+ * what domain 0's backend did on its behalf) and the frames it gave back
+ * when it was torn down.
+ */
+void print_domain_blocks(void)
+{
+    uint64_t total = 0;
+    unsigned int i;
+
+    for (i = 0; i < nr_domains; i++)
+        if (domains[i].vcpu && sched_info[i].has_run)
+            total += domains[i].vcpu->cpu_time;
+    printk("per domain:\n");
+    for (i = 0; i < nr_domains; i++) {
+        const struct domain *d = &domains[i];
+        const struct domctl_info *ci = &domctl_info[i];
+        unsigned int pm = 0;
+
+        if (d->state == DOMSTATE_unused)
+            continue; /* the disk, or a domU domain 0 never created */
+        if (d->vcpu && sched_info[i].has_run)
+            pm = share_permille(d->vcpu->cpu_time, total);
+        printk("  d%u %s: %s\n", i, d->name, d->end_reason);
+        printk("      cpu %u.%u%%, i/o %lu sectors read + %lu written, "
+               "%lu frames returned\n",
+               pm / 10, pm % 10, ci->io_read, ci->io_written, ci->frames_at_end);
+    }
+}

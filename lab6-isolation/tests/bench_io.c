@@ -58,8 +58,9 @@ static uint64_t bench_grant(domid_t dom)
     for (b = 0; b < BATCHES; b++) {
         t0 = rdtsc();
         for (i = 0; i < ROUNDS; i++) {
-            bad |= xb_map_grant(dom, GNTTAB_RESERVED_XENSTORE, 0, va, &h) != GNTST_okay;
-            bad |= xb_unmap_grant(va, h) != GNTST_okay;
+            bad |= gnttab_map(dom, GNTTAB_RESERVED_XENSTORE, (unsigned long)va, 0, &h) !=
+                   GNTST_okay;
+            bad |= gnttab_unmap((unsigned long)va, h) != GNTST_okay;
         }
         t = rdtsc() - t0;
         if (t < best)

@@ -16,7 +16,9 @@
  *                 its N requests alone (but for a CPU spinner, domain
  *                 fronts+1, built at boot), then creates domU 2, a
  *                 flooder, and times domU 1's next N requests beside it;
- *                 then it destroys all three
+ *                 then it destroys all three.  domU 1 asks for less than
+ *                 its fair share (blk_front op=paced), so a fair backend
+ *                 serves it nearly as fast as alone: within 2x
  *   kill=K after=R  destroy domain K once it made R requests (the
  *                   destroy-with-ring test); the backend must drop it
  *                   and keep serving the others
@@ -78,7 +80,6 @@ static unsigned long others_requests(struct blkback *b, unsigned int n, unsigned
 }
 static void kill_policy(struct blkback *b, unsigned int n)
 {
-    struct dom0_op op = { .cmd = DOM0_DESTROYDOMAIN };
     struct blkback *k;
 
     if (!kill_dom || kill_dom > n)
@@ -86,8 +87,8 @@ static void kill_policy(struct blkback *b, unsigned int n)
     k = &b[kill_dom - 1];
     if (k->state != BLKBACK_CONNECTED || k->requests < kill_after)
         return;
-    op.u.destroydomain.domain = (domid_t)kill_dom;
-    report("kill d%lu destroy=%ld after_requests_ok=%d", kill_dom, xb_dom0_op(&op),
+    report("kill d%lu destroy=%ld after_requests_ok=%d", kill_dom,
+           dom0_destroy((domid_t)kill_dom),
            k->requests >= kill_after);
     killed = kill_dom;
     others_at_kill = others_requests(b, n, killed);
@@ -115,14 +116,6 @@ static void check_slices(unsigned long slice, unsigned long written)
 /* perf=N: the phases of the measurement, driven from the round hook. */
 static unsigned long perf_n, perf_fronts, perf_phase, perf_mark;
 static uint64_t perf_t0, perf_alone, perf_shared;
-
-static void destroy(domid_t dom)
-{
-    struct dom0_op op = { .cmd = DOM0_DESTROYDOMAIN };
-
-    op.u.destroydomain.domain = dom;
-    xb_dom0_op(&op);
-}
 
 static void perf_policy(struct blkback *b, unsigned int n)
 {
@@ -156,9 +149,9 @@ static void perf_policy(struct blkback *b, unsigned int n)
             return;
         perf_shared = now() - perf_t0;
         perf_phase = 4;
-        destroy(1);
-        destroy(2);
-        destroy((domid_t)(perf_fronts + 1));
+        dom0_destroy(1);
+        dom0_destroy(2);
+        dom0_destroy((domid_t)(perf_fronts + 1));
         return;
     }
 }
@@ -210,14 +203,17 @@ int main(void)
                i + 1, state_name(backs[i].state), backs[i].requests,
                backs[i].errors, (unsigned long)backs[i].sectors_done);
     if (perf_n) {
-        /* A third: two equal clients of one server get half each, and
-         * the flooder's own CPU time and switches cost a little more. */
+        /* domU 1 asks for less than its fair share (tests.ini sizes its
+         * work to about a third of the backend), so a fair backend
+         * serves it about as fast beside the flooder as alone. */
+        unsigned long ratio = perf_alone ? (unsigned long)(perf_shared * 100 / perf_alone) : 0;
+
         printf("perf: %lu requests of domU 1 took %lu us alone, %lu us beside "
-               "the flooder\n",
+               "the flooder: x%lu.%02lu\n",
                perf_n, (unsigned long)(perf_alone / 1000),
-               (unsigned long)(perf_shared / 1000));
-        report("perf measured=%d within_3x=%d", perf_phase == 4,
-               perf_phase == 4 && perf_shared <= 3 * perf_alone);
+               (unsigned long)(perf_shared / 1000), ratio / 100, ratio % 100);
+        report("perf measured=%d within_2x=%d", perf_phase == 4,
+               perf_phase == 4 && perf_shared <= 2 * perf_alone);
     }
     if (killed)
         report("kill others_served_after=%d",

@@ -100,12 +100,12 @@ static void attacks(void)
     good(&r);
     r.seg[0].gref = 100000;
     report("hostile gref_beyond_table=%ld", send(&r));
-    other = xb_grant_access(7, pfn_to_mfn(pfn), 0);
+    other = gnttab_grant_access(7, pfn_to_mfn(pfn), 0);
     good(&r);
     r.seg[0].gref = (grant_ref_t)other;
     report("hostile gref_other_domain=%ld", other < 0 ? -99 : send(&r));
-    ended = xb_grant_access(0, pfn_to_mfn(pfn), 0);
-    xb_end_access((grant_ref_t)ended);
+    ended = gnttab_grant_access(0, pfn_to_mfn(pfn), 0);
+    gnttab_end_access((grant_ref_t)ended);
     good(&r);
     r.seg[0].gref = (grant_ref_t)ended;
     report("hostile gref_ended=%ld", send(&r));

@@ -17,7 +17,9 @@
 #ifndef GUEST_BLK_H
 #define GUEST_BLK_H
 
+#include <guest/dom0.h>
 #include <guest/events.h>
+#include <guest/gnttab.h>
 #include <guest/ring.h>
 #include <public/disk_io.h>
 #include <public/dom0_ops.h>
@@ -32,21 +34,11 @@ static inline long HYPERVISOR_disk_io(unsigned int cmd, unsigned long sector,
                        (unsigned long)buf, 0);
 }
 
-/* ---- guest/xenbus.c (given) ---- */
-long xb_dom0_op(struct dom0_op *op);
-long xb_grant_op(unsigned int cmd, void *uop, unsigned int count);
+/* ---- guest/xenbus.c (given) ----
+ * Grants go through guest/gnttab.c, domain control and channels between
+ * domains through guest/dom0.c; what is left here is the store page. */
 /* A page of our address space to map other domains' frames at. */
 void *xb_window(void);
-/* Map (dom, ref) at va; a GNTST_* status, *handle set when GNTST_okay. */
-int xb_map_grant(domid_t dom, grant_ref_t ref, int readonly, void *va,
-                 grant_handle_t *handle);
-int xb_unmap_grant(void *va, grant_handle_t handle);
-/* Offer our frame mfn to domain `to`: a grant reference, or -1 (none free). */
-long xb_grant_access(domid_t to, unsigned long mfn, int readonly);
-/* End it: 0, or -EBUSY while the grantee still maps it. */
-long xb_end_access(grant_ref_t ref);
-/* Our grant table's entry for ref (a hostile frontend rewrites it). */
-struct grant_entry *xb_grant_entry(grant_ref_t ref);
 /* Wait (blocked, events on) until *word == want, or `ms` milliseconds.
  * 0 or -EAGAIN (time out). */
 long xb_wait_for(volatile uint32_t *word, uint32_t want, unsigned int ms);

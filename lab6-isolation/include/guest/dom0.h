@@ -24,6 +24,9 @@ static inline long HYPERVISOR_dom0_op(dom0_op_t *op)
  * gets its store port, unbound for us.  The first call binds VIRQ_DOM_EXC
  * (nr_dom_exc counts it; needs events_init). */
 long dom0_create(domid_t dom, evtchn_port_t *store_port);
+/* Bind VIRQ_DOM_EXC now, if not yet (nr_dom_exc counts it); dom0_create
+ * and dom0_wait_ended do it too. */
+void dom0_watch_ends(void);
 long dom0_pause(domid_t dom);
 long dom0_unpause(domid_t dom);
 long dom0_destroy(domid_t dom);

@@ -43,6 +43,8 @@ struct domctl_info {
     evtchn_port_t store_evtchn;  /* its store port, unbound for domain 0   */
     xen_domain_handle_t handle;  /* as given to CREATEDOMAIN               */
     unsigned long frames_at_end; /* frames it owned when it was torn down  */
+    unsigned long io_read;       /* sectors disk_io read into its frames   */
+    unsigned long io_written;    /* sectors disk_io wrote from its frames  */
 };
 extern struct domctl_info domctl_info[MAX_DOMAINS];
 

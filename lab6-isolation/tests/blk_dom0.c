@@ -14,7 +14,9 @@
  *                 (so it holds on both emulators, whose instructions per
  *                 ms differ 50x): domU 1 reads steadily; domain 0 times
  *                 its N requests alone (but for a CPU spinner, domain
- *                 fronts+1, built at boot), then creates domU 2, a
+ *                 fronts+1, which it creates first: a role=domu module,
+ *                 so a run whose dom0_op is unfinished ends instead of
+ *                 spinning on), then creates domU 2, a
  *                 flooder, and times domU 1's next N requests beside it;
  *                 then it destroys all three.  domU 1 asks for less than
  *                 its fair share (blk_front op=paced), so a fair backend
@@ -189,6 +191,13 @@ int main(void)
     if (fronts > MAX_FRONTS)
         fronts = MAX_FRONTS;
     perf_fronts = fronts;
+    if (perf_n) {
+        domid_t spinner = (domid_t)(fronts + 1);
+        long created = dom0_create(spinner, NULL);
+
+        report("perf spinner create=%ld unpause=%ld", created,
+               created == 0 ? dom0_unpause(spinner) : created);
+    }
     for (i = 0; i < fronts; i++) {
         if (perf_n && i == 1)
             continue; /* the flooder comes later */

@@ -127,6 +127,23 @@ def nearest_line(pattern: str, text: str) -> str:
     return best if difflib.SequenceMatcher(None, best, bare).ratio() >= 0.75 else ""
 
 
+def compile_pattern(pattern: str, values: Dict[str, str], channel: str, i: int):
+    """(regex, None), or (None, failure) when pattern i uses a {name} that
+    no earlier pattern captured (both matchers below report it alike)."""
+    try:
+        return re.compile(expand(pattern, values), re.M), None
+    except KeyError as e:
+        return None, ("%s pattern %d uses {%s}, which no earlier pattern captured"
+                      % (channel, i, e.args[0]), pattern)
+
+
+def capture(m, values: Dict[str, str]) -> None:
+    """A match's named groups, re.escape'd, for later patterns' {name}."""
+    for k, v in m.groupdict().items():
+        if v is not None:
+            values[k] = re.escape(v)
+
+
 def match_in_order(patterns: List[str], text: str, values: Dict[str, str], channel: str):
     """Search each pattern after the end of the previous match.
 
@@ -135,11 +152,9 @@ def match_in_order(patterns: List[str], text: str, values: Dict[str, str], chann
     """
     pos = 0
     for i, pat in enumerate(patterns, 1):
-        try:
-            rx = re.compile(expand(pat, values), re.M)
-        except KeyError as e:
-            return ("%s pattern %d uses {%s}, which no earlier pattern captured"
-                    % (channel, i, e.args[0]), pat)
+        rx, failure = compile_pattern(pat, values, channel, i)
+        if failure:
+            return failure
         m = rx.search(text, pos)
         if not m:
             where = "anywhere" if pos == 0 else "after the previous match"
@@ -147,9 +162,7 @@ def match_in_order(patterns: List[str], text: str, values: Dict[str, str], chann
                 where = "after the previous match (it appears earlier: wrong order?)"
             return ("%s pattern %d of %d not found %s" % (channel, i, len(patterns), where),
                     expand(pat, values))
-        for k, v in m.groupdict().items():
-            if v is not None:
-                values[k] = re.escape(v)
+        capture(m, values)
         pos = m.end()
     return None
 
@@ -184,11 +197,9 @@ def match_per_domain(patterns: List[str], text: str, values: Dict[str, str], cha
         streams[key] = "\n".join(ln for ln in lines if line_domain(ln) == dom)
     pos = {}
     for i, pat in enumerate(patterns, 1):
-        try:
-            rx = re.compile(expand(pat, values), re.M)
-        except KeyError as e:
-            return ("%s pattern %d uses {%s}, which no earlier pattern captured"
-                    % (channel, i, e.args[0]), pat)
+        rx, failure = compile_pattern(pat, values, channel, i)
+        if failure:
+            return failure
         dom = pattern_domain(pat)
         key = dom if dom is not None else "hv"
         stream = streams.get(key, "")
@@ -205,9 +216,7 @@ def match_per_domain(patterns: List[str], text: str, values: Dict[str, str], cha
                 where += " (it appears earlier: wrong order?)"
             return ("%s pattern %d of %d not found %s (matched per domain: domains run "
                     "concurrently)" % (channel, i, len(patterns), where), expand(pat, values))
-        for k, v in m.groupdict().items():
-            if v is not None:
-                values[k] = re.escape(v)
+        capture(m, values)
         pos[key] = m.end()
     return None
 

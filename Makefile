@@ -414,7 +414,8 @@ analyze:
 	@bash tools/static-check
 
 # Fault injection (issue 15): failframe=N for every allocation of a domain
-# build; make test runs a sample (--sample).
+# build, and from lab 6 of domain 0's creates and reservations; make test
+# runs a sample (--sample).
 fault-sweep:
 	@$(PYTHON) tools/fault-sweep --lab $(LAB) --ref '$(or $(REF),all)' --jobs $(JOBS) \
 	  --timeout-scale $(TIMEOUT_SCALE)

@@ -958,6 +958,11 @@ address in another address space does not.  Needs a replay (make qemu-replay).""
             arg, length = parts[0], int(parts[1])
         if not arg:
             raise ParakeetError("usage: pk-who-wrote ADDRESS-EXPRESSION [1|2|4]")
+        try:
+            gdb.selected_frame()     # else reading cr3 below fails with a bare gdb.error
+        except gdb.error:
+            raise ParakeetError("pk-who-wrote: the machine is not running (make qemu-replay, "
+                                "then make gdb)")
         addr = parse_int(arg, self.name) & 0xFFFFFFFF
         ctype = {1: "unsigned char", 2: "unsigned short", 4: "unsigned int"}[length]
         ma = machine_address(addr)

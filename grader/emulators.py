@@ -252,10 +252,11 @@ def rr_options(rr_dir: str) -> List[str]:
 # running a function on the vCPU thread and waiting for it - while the
 # main thread holds the replay lock that the vCPU thread, which has just
 # been running, needs before it can take that work.  Both wait forever:
-# GDB's reverse-continue hung, QEMU idle, in 9 of 20 tries at load 7-9
-# (stacks taken with gdb -p on the hung QEMU, 2026-12-01: main thread in
-# load_snapshot > qemu_devices_reset > run_on_cpu, vCPU thread in
-# replay_mutex_lock).  Without the VAPIC there is nothing to run on the
+# GDB's reverse-continue hung, QEMU idle, in 23 of 40 tries on 2 cores at
+# load 7-31, and in none of 40 without the VAPIC (handouts/tools.md has
+# the numbers; stacks taken with gdb -p on a hung QEMU, 2026-12-01: main
+# thread in load_snapshot > qemu_devices_reset > run_on_cpu, vCPU thread
+# in replay_mutex_lock).  Without the VAPIC there is nothing to run on the
 # vCPU during a reset.  It also drops the VAPIC's option ROM from the
 # firmware, so a recording starts its hypervisor about 64 000
 # instructions earlier than a graded run: replay.py compares the result

@@ -108,6 +108,21 @@ __weak void audit_granted_refs(struct domain *d, uint16_t *count,
     (void)type;
 }
 
+/*
+ * Given: does the L1 entry at pl1e (one of d's) hold a grant mapping?
+ * Lab 4's mmu_update and update_va_mapping refuse to replace one: only
+ * GNTTABOP_unmap_grant_ref (lab 6) may remove it, or its references
+ * would go while the grant's pin stays and the granter could never end
+ * it (Xen refuses "to implicitly unmap a granted PTE" too).  Until lab 6
+ * audit_grant_mapping() says never.
+ */
+int l1e_holds_grant(const l1_pgentry_t *pl1e, struct domain *d)
+{
+    return (*pl1e & _PAGE_PRESENT) && PTE_MFN(*pl1e) < max_page &&
+           page_get_owner(mfn_to_page(PTE_MFN(*pl1e))) != d &&
+           audit_grant_mapping(d, *pl1e);
+}
+
 static int in_use_table(const struct page_info *pg, uint32_t type)
 {
     return (pg->type_info & PGT_type_mask) == type &&

@@ -204,17 +204,64 @@ static long mmu_update_checked(unsigned long ureqs, unsigned long count,
 }
 
 /*
+ * Given: the first request of the batch that would replace an entry
+ * holding a grant mapping (lab 6), or count.  Only unmap_grant_ref may
+ * remove one (l1e_holds_grant, hv/page_info.c).  Nothing in a batch can
+ * make such an entry, so looking before running it is enough.  A request
+ * that cannot be read or is malformed is left to mmu_update_checked.
+ */
+static unsigned long first_grant_overwrite(unsigned long ureqs, unsigned long count,
+                                           struct domain *d)
+{
+    unsigned long i, mfn;
+    struct mmu_update req;
+    struct page_info *pg;
+
+    for (i = 0; i < count; i++) {
+        if (copy_from_guest(&req, ureqs + i * sizeof(req), sizeof(req)) ||
+            (req.ptr >> 32))
+            return count;
+        if ((req.ptr & 3) != MMU_NORMAL_PT_UPDATE)
+            continue;
+        mfn = (unsigned long)req.ptr >> PAGE_SHIFT;
+        if (mfn >= max_page)
+            continue;
+        pg = mfn_to_page(mfn);
+        if (page_get_owner(pg) == d &&
+            (pg->type_info & PGT_type_mask) == PGT_l1_page_table &&
+            (pg->type_info & PGT_count_mask) && (pg->type_info & PGT_validated) &&
+            l1e_holds_grant((l1_pgentry_t *)((uint8_t *)mfn_to_virt(mfn) +
+                                             ((unsigned long)req.ptr & ~PAGE_MASK & ~3UL)),
+                            d))
+            return i;
+    }
+    return count;
+}
+
+/*
  * Given: the hypercall.  Until exercises 1-4 are done, domains keep lab
  * 1's unchecked tables (hv/domain_mm.c) and mmu_update writes entries of
  * the caller's own frames as the guest itself could: so lab 2's ring-3
  * programs, whose guest port sets _PAGE_USER through mmu_update from lab 4
- * on, still run while lab 4 is unfinished.
+ * on, still run while lab 4 is unfinished.  A request over a grant
+ * mapping stops the batch there with -EPERM (the ones before it are done).
  */
 static long do_mmu_update(unsigned long ureqs, unsigned long count,
                           unsigned long pdone, unsigned long foreigndom)
 {
+    struct domain *d = current->domain;
+    unsigned long n;
+    long rc;
+
     if (lab4_unchecked) /* asked before the domain first ran */
         return mmu_update_unchecked(ureqs, count, pdone, foreigndom);
-    return mmu_update_checked(ureqs, count, pdone, foreigndom);
+    n = first_grant_overwrite(ureqs, count, d);
+    rc = mmu_update_checked(ureqs, n, pdone, foreigndom);
+    if (rc || n == count)
+        return rc;
+    printk("d%u: mmu_update: request %lu refused: its entry holds a grant mapping "
+           "(unmap it with GNTTABOP_unmap_grant_ref)\n",
+           d->domain_id, n);
+    return -EPERM;
 }
 REGISTER_HYPERCALL(__HYPERVISOR_mmu_update, do_mmu_update);

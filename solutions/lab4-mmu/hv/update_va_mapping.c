@@ -70,13 +70,29 @@ static long update_va_mapping_checked(unsigned long va, unsigned long val_lo,
  * 1's unchecked tables (hv/domain_mm.c) and there is nothing to check an
  * entry against: update_va_mapping then answers -ENOSYS, as in labs 1-3,
  * and a guest that asks for it first (lab 3's multicall-readonly) falls
- * back to writing its own page table as it did there.
+ * back to writing its own page table as it did there.  An entry that
+ * holds a grant mapping (lab 6) is refused, -EPERM.
  */
 static long do_update_va_mapping(unsigned long va, unsigned long val_lo,
                                  unsigned long val_hi, unsigned long flags)
 {
+    struct domain *d = current->domain;
+    l2_pgentry_t l2e;
+
     if (lab4_unchecked)
         return -ENOSYS;
+    /* Only unmap_grant_ref may remove a grant mapping (hv/page_info.c). */
+    l2e = va < HYPERVISOR_VIRT_START
+              ? ((l2_pgentry_t *)mfn_to_virt(d->pt_base_mfn))[l2_table_offset(va)]
+              : 0;
+    if ((l2e & _PAGE_PRESENT) &&
+        l1e_holds_grant((l1_pgentry_t *)mfn_to_virt(PTE_MFN(l2e)) + l1_table_offset(va),
+                        d)) {
+        printk("d%u: update_va_mapping(%#lx) refused: its entry holds a grant "
+               "mapping (unmap it with GNTTABOP_unmap_grant_ref)\n",
+               d->domain_id, va);
+        return -EPERM;
+    }
     return update_va_mapping_checked(va, val_lo, val_hi, flags);
 }
 REGISTER_HYPERCALL(__HYPERVISOR_update_va_mapping, do_update_va_mapping);

@@ -319,6 +319,23 @@ static void hostile(domid_t peer)
     report("hostile over_grant map=%ld again=%ld unmap=%ld", rc, again,
            rc ? -999 : gnttab_unmap(va, h));
 
+    /* Over a grant we map, with lab 4's calls: a normal page-table update
+     * may not remove a grant mapping (Xen: "Attempt to implicitly unmap a
+     * granted PTE") - its references would go while its pin stays, and the
+     * granter could never end the grant.  Only unmap_grant_ref may. */
+    rc = gnttab_map(peer, REF_RO, va, 1, &h);
+    if (rc == GNTST_okay) {
+        queue_pt_update(kernel_pte_ma(va), MAKE_PTE(virt_to_mfn((void *)va), _PAGE_PRESENT));
+        again = pmap_flush();
+        problems = HYPERVISOR_update_va_mapping(va, 0, UVMF_INVLPG);
+    }
+    report("hostile implicit_unmap map=%ld mmu_update=%ld update_va=%ld unmap=%ld", rc,
+           rc ? -999 : again, rc ? -999 : (long)problems, rc ? -999 : gnttab_unmap(va, h));
+    report("hostile implicit_unmap restore=%ld",
+           HYPERVISOR_update_va_mapping(va, MAKE_PTE(virt_to_mfn((void *)va),
+                                                     _PAGE_PRESENT | _PAGE_RW),
+                                        UVMF_INVLPG));
+
     /* Over our own page table: the entry that maps our kernel's L1 (read
      * only) becomes the grant; the L1 itself is untouched. */
     l1va = (unsigned long)pfn_to_virt(mfn_to_pfn(kernel_l1_mfn()));

@@ -256,6 +256,16 @@ uint32_t aspace_pte(const struct aspace *as, unsigned long va)
     return table(as->l1_pfn)[L1_INDEX(va)];
 }
 
+unsigned int aspace_mapped_pages(const struct aspace *as)
+{
+    unsigned long va;
+    unsigned int n = 0;
+
+    for (va = USER_VIRT_BASE; va < USER_VIRT_END; va += PAGE_SIZE)
+        n += !!(aspace_pte(as, va) & _PAGE_PRESENT);
+    return n;
+}
+
 long aspace_switch(struct aspace *as)
 {
     long rc;

@@ -71,7 +71,10 @@ OBJCOPY := $(TOOLPREFIX)objcopy
 HOSTCC ?= cc
 PYTHON ?= python3
 
-CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
+# -mstringop-strategy=unrolled_loop: gcc copies a structure (or zeroes
+# one) with plain moves, never `rep movsl`, which QEMU -icount and Bochs
+# count differently (make bench's instruction counts, handouts/bench.md).
+CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g -mstringop-strategy=unrolled_loop \
   -ffreestanding -fno-pic -fno-pie -fno-stack-protector -nostdlib \
   -fno-omit-frame-pointer -fno-strict-aliasing -fno-asynchronous-unwind-tables \
   -mgeneral-regs-only -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \

@@ -112,13 +112,14 @@ def runs_for(args):
     for lab, guest, _build, done in check_bench.suites():
         if lab <= args.lab:
             # a suite may boot several domains (lab 5's: "a.elf ARGS|b.elf ARGS")
-            slow = SLOW_TICK if lab < 5 <= args.lab else ""
+            slow = SLOW_TICK if lab < 5 <= args.lab else check_bench.hv_args_for(args.lab)
             out.append(("pv", pv_build, test_for(lab, "hv.elf", check_bench.modules_of(guest),
                                                  done, hv_args=slow)))
     if args.lab >= 4 and not any(t.modules[0].file == "bench_pv.elf" for _, _, t in out):
         out.append(("pv", pv_build, test_for(4, "hv.elf", [Module("bench_pv.elf", "")],
                                              r"^d0: bench done port=pv",
-                                             hv_args=SLOW_TICK if args.lab >= 5 else "")))
+                                             hv_args=SLOW_TICK if args.lab >= 5
+                                             else check_bench.hv_args_for(args.lab))))
     out.append(("native", os.path.dirname(args.native),
                 test_for(1, os.path.basename(args.native), [], r"^bench done port=native", False)))
     return out

@@ -70,6 +70,16 @@ AR := $(TOOLPREFIX)ar
 OBJCOPY := $(TOOLPREFIX)objcopy
 HOSTCC ?= cc
 PYTHON ?= python3
+# pyenv's python3 is a shim: a bash script that forks a dozen processes
+# before Python starts (0.1 s a call on an idle machine, seconds on a busy
+# one), and a build runs python3 dozens of times, make test hundreds.  When
+# python3 is such a shim, the interpreter it stands for goes first on PATH
+# for everything make runs (recursive makes then find no shim).
+ifneq ($(findstring /shims/,$(shell command -v python3)),)
+PYTHON_DIR := $(CURDIR)/build/.python
+$(shell mkdir -p $(PYTHON_DIR) && ln -sfn "$$(python3 -c 'import sys; print(sys.executable)')" $(PYTHON_DIR)/python3)
+export PATH := $(PYTHON_DIR):$(PATH)
+endif
 
 # -mstringop-strategy=unrolled_loop: gcc copies a structure (or zeroes
 # one) with plain moves, never `rep movsl`, which QEMU -icount and Bochs

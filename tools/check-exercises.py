@@ -32,7 +32,6 @@ import concurrent.futures as cf
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 
@@ -43,6 +42,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))  # skeleton.py: its markers, not
 import runtest  # noqa: E402
 import spec     # noqa: E402
 import skeleton  # noqa: E402
+import variant_build  # noqa: E402
 
 
 TODO_RE = re.compile(r"LAB (\d+) exercise (\d+)", re.I)
@@ -65,7 +65,7 @@ def exercises():
 SKEL_DIR = "build/check-exercises/src"
 
 
-def build(lab, ex, files, build_dir):
+def build(lab, ex, files, build_dir, jobs):
     """Build lab `lab` from the solutions with exercise `ex` undone."""
     shutil.rmtree(os.path.join(ROOT, SKEL_DIR), ignore_errors=True)
     for rel in files:
@@ -74,18 +74,8 @@ def build(lab, ex, files, build_dir):
                              os.path.join(ROOT, SKEL_DIR, rel))
         except (skeleton.MarkerError, OSError) as e:
             return False, str(e)
-    # One build directory per lab: only the partial file recompiles.  The
-    # old links are removed because make would not relink with an older
-    # object file.
-    for f in ("hv.elf", "libguest.a"):
-        try:
-            os.remove(os.path.join(ROOT, build_dir, f))
-        except FileNotFoundError:
-            pass
-    r = subprocess.run(["make", "--no-print-directory", "-C", ROOT, "build",
-                        "LAB=%d" % lab, "REF=all", "SKEL_DIR=" + SKEL_DIR, "BUILD=" + build_dir],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    return r.returncode == 0, r.stdout
+    # One build directory per lab: only the partial file recompiles.
+    return variant_build.build(lab, SKEL_DIR, build_dir, jobs)
 
 
 def expectation(test, lab, ex):
@@ -115,7 +105,7 @@ def judge(rec, want, lab):
 
 def check_exercise(lab, ex, files, jobs, outroot):
     build_dir = "build/check-exercises/lab%d" % lab
-    ok, out = build(lab, ex, files, build_dir)
+    ok, out = build(lab, ex, files, build_dir, jobs)
     if not ok:
         return ["build failed with lab %d exercise %d undone:\n%s" % (lab, ex, out[-2000:])], 0
     tests = [t for t in spec.load(ROOT, lab) if not t.demo and not spec.retired(t, lab)]

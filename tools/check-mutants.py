@@ -67,7 +67,6 @@ import configparser
 import os
 import re
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -80,6 +79,7 @@ import process  # noqa: E402
 import runtest  # noqa: E402
 import spec     # noqa: E402
 import skeleton  # noqa: E402
+import variant_build  # noqa: E402
 
 
 WORK = "build/check-mutants"
@@ -227,19 +227,12 @@ def run_mutant(mutant, slot, a):
     os.makedirs(os.path.dirname(dest), exist_ok=True)
     with open(dest, "w", encoding="utf-8") as f:
         f.write(mutant.apply())
-    # Relink every time: make would not relink against an older object file
-    # (the previous mutant's file, now back to the solution's).
-    for f in ("hv.elf", "libguest.a"):
-        try:
-            os.remove(os.path.join(ROOT, build_dir, f))
-        except FileNotFoundError:
-            pass
-    r = subprocess.run(["make", "--no-print-directory", "-C", ROOT, "build",
-                        "LAB=%d" % mutant.lab, "REF=all", "SKEL_DIR=" + src, "BUILD=" + build_dir],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if r.returncode != 0:
+    # Each worker builds one at a time: two make jobs each keep the cores
+    # busy while the other worker waits on an emulator.
+    ok, output = variant_build.build(mutant.lab, src, build_dir, 2)
+    if not ok:
         out.broken = "does not compile:\n" + "\n".join(
-            "          " + ln for ln in r.stdout.strip().splitlines()[-12:])
+            "          " + ln for ln in output.strip().splitlines()[-12:])
         out.seconds = time.monotonic() - t0
         return out
     tests = [t for t in spec.load(ROOT, mutant.lab, None, mutant.lab) if not t.demo]

@@ -274,7 +274,7 @@ def main():
         return "!=" if "!=" in marks else "f" if "f" in marks else "="
 
     width = 23 if both else 12
-    print("%-20s %*s %*s %2s %7s  %-34s %s" % ("benchmark", width, "Parakeet", width, "native", "",
+    print("%-28s %*s %*s %2s %7s  %-34s %s" % ("benchmark", width, "Parakeet", width, "native", "",
                                                "pv/nat", "wall: pv / native", "what"))
     rows, ratios = [], {}
     for name, what, pvk, natk, per in ROWS:
@@ -291,7 +291,7 @@ def main():
         wn = times["native"].get(natk) if natk else None
         wtxt = "%s / %s" % ("%d [%d-%d]" % (wt["median"], wt["min"], wt["max"]) if wt else "-",
                             "%d [%d-%d]" % (wn["median"], wn["min"], wn["max"]) if wn else "-")
-        print("%-20s %*s %*s %2s %7s  %-34s %s per %s"
+        print("%-28s %*s %*s %2s %7s  %-34s %s per %s"
               % (name, width, col(pvk, "pv"), width, col(natk, "native"), m,
                  "%.2f" % ratio if ratio else "-", wtxt, what, per))
         rows.append({"name": name, "what": what, "per": per, "pv": pv, "native": nat,
@@ -309,7 +309,7 @@ def main():
     for name in sorted(set(first["pv"]) - shown):
         m = mark([(name, "pv")])
         same[name] = m != "!="
-        print("%-20s %*s %*s %2s %7s  %-34s %s" % (name, width, col(name, "pv"), width, "-", m, "-", "-",
+        print("%-28s %*s %*s %2s %7s  %-34s %s" % (name, width, col(name, "pv"), width, "-", m, "-", "-",
                                                    "(paravirtual only)"))
         rows.append({"name": name, "what": "paravirtual only", "pv": first["pv"][name], "native": None,
                      "instructions": {e: {"pv": counts[e]["pv"].get(name), "native": None} for e in emus}})
@@ -317,7 +317,7 @@ def main():
     for name, what, lab in NOT_BUILT:
         if int(lab.split()[1]) in present and int(lab.split()[1]) <= args.lab:
             continue  # the lab exists: its suite's rows are above
-        print("%-20s %*s %*s %2s %7s  %-34s %s" % (name, width, "-", width, "-", "", "-", "-",
+        print("%-28s %*s %*s %2s %7s  %-34s %s" % (name, width, "-", width, "-", "", "-", "-",
                                                    "%s (not built: %s)" % (what, lab)))
     direct, native = first["pv"].get("syscall"), first["native"].get("syscall")
     verdict = None

@@ -192,8 +192,9 @@ help:
 	@echo "  make check-skeletons  fail if a committed skeleton differs from the generator's"
 	@echo "  make check-exercises  prove each test's exercises= list (one exercise left undone at a time)"
 	@echo "  make check-mutants    every catalogued wrong answer fails a test (MUTANTS=1 or 1:name)"
-	@echo "  make fuzz             the hypercall fuzzer guest (SEED, CALLS, TRACE; QEMU, REF=all unless given),"
-	@echo "                        then the host fuzzers (ELF check, command line, test specs) HOST_SECONDS each"
+	@echo "  make fuzz             the hypercall fuzzer guests - lab 3's, from lab 4 lab 4's, from lab 6 lab 6's as"
+	@echo "                        domain 0 and as a domU (SEED, CALLS, TRACE, FUZZ_TESTS; QEMU, REF=all unless"
+	@echo "                        given), then the host fuzzers (ELF check, command line, test specs) HOST_SECONDS each"
 	@echo "  make analyze          cppcheck on every hypervisor, guest and test source (tools/static-check)"
 	@echo "  make fault-sweep      failframe=N: every frame allocation of a domain build fails in turn"
 	@echo "  make check-bench      instructions per hypercall, trap and event vs tools/bench-baseline.ini"
@@ -418,21 +419,26 @@ check-bench:
 
 # The hypercall fuzzer guest (tools/fuzz): CALLS seeded random hypercalls
 # on one emulator (QEMU unless EMU=bochs), the reference solutions unless
-# REF= says otherwise.  A failure prints the command that replays it.
+# REF= says otherwise: lab 3's, from lab 4 also lab 4's, from lab 6 also
+# lab 6's (as domain 0 and as a domU).  A failure prints the command that
+# replays it.
 SEED ?= 1
 CALLS ?= 1000000
 TRACE ?=
 fuzz:
 	@bash tools/fuzz --seed '$(SEED)' --calls '$(CALLS)' $(if $(TRACE),--trace '$(TRACE)') \
 	  --emu $(if $(filter bochs,$(EMU)),bochs,qemu) --lab $(LAB) --ref '$(or $(REF),all)' \
-	  --timeout-scale $(TIMEOUT_SCALE) --host-seconds '$(HOST_SECONDS)'
+	  --timeout-scale $(TIMEOUT_SCALE) --host-seconds '$(HOST_SECONDS)' \
+	  $(if $(FUZZ_TESTS),--tests '$(FUZZ_TESTS)')
 HOST_SECONDS ?= 120
+# FUZZ_TESTS=lab6/fuzz-ctl-run (say) runs only that fuzzer (tools/fuzz --tests).
 
 analyze:
 	@bash tools/static-check
 
 # Fault injection (issue 15): failframe=N for every allocation of a domain
-# build; make test runs a sample (--sample).
+# build, and from lab 6 of domain 0's creates and reservations; make test
+# runs a sample (--sample).
 fault-sweep:
 	@$(PYTHON) tools/fault-sweep --lab $(LAB) --ref '$(or $(REF),all)' --jobs $(JOBS) \
 	  --timeout-scale $(TIMEOUT_SCALE)

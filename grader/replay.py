@@ -89,6 +89,7 @@ def record(test, build: str, nonces=None, hv_args: Optional[str] = None,
             "kernel": test.kernel, "modules": [[m.file, m.args] for m in test.modules],
             "hv_args": hv_args, "memory": test.memory, "nonces": nonces or [],
             "files": fingerprints(build, test),
+            "qemu_global": emulators.RR_NO_VAPIC,
             "recorded": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "seconds": round(outcome.seconds, 2), "stop": outcome.stop,
             "exit_status": outcome.returncode,
@@ -123,6 +124,14 @@ def replay_launch(test, build: str, gdb_port: Optional[int] = None,
     for f in (emulators.RR_LOG, emulators.RR_IMAGE):
         if not os.path.isfile(os.path.join(rdir, f)):
             raise Stale("the recording in %s has no %s: record it again" % (rdir, f))
+    if meta.get("qemu_global") != emulators.RR_NO_VAPIC:
+        # A recording's machine must be the replay's, device for device
+        # (emulators.py: why no VAPIC); older recordings had one.
+        raise Stale("%s was recorded (%s, by %s) on a machine with QEMU's VAPIC, which this "
+                    "Parakeet's replays leave out (-global %s: GDB's reverse-continue could "
+                    "hang with it): record it again (make qemu-record TEST=%s, or make grade)"
+                    % (test.id, meta.get("recorded"), meta.get("how"), emulators.RR_NO_VAPIC,
+                       test.name))
     try:
         now = fingerprints(build, test)
     except emulators.SetupError as e:

@@ -110,20 +110,23 @@ static struct start_info *start_info_of(struct domain *d)
  * The store (public/io/store.h): a zeroed frame d owns, a port unbound for
  * domain 0, and grant entry GNTTAB_RESERVED_XENSTORE offering the frame to
  * domain 0, who maps it with map_grant_ref.  start_info tells d both.
+ * store_mfn is the frame domctl_create took before the build (zeroed).
  */
-static long give_store(struct domain *d)
+static long give_store(struct domain *d, unsigned long store_mfn)
 {
     struct domctl_info *ci = &domctl_info[d->domain_id];
     struct start_info *si = start_info_of(d);
+    struct page_info *pg = mfn_to_page(store_mfn);
     struct grant_entry *ge;
-    struct page_info *pg;
     long port;
 
+    /* d's now, as alloc_domheap_page would have made it: on its list (it
+     * goes back with the domain), counted in d->tot_pages. */
+    pg->owner = d;
+    list_add_tail(&pg->list, &d->page_list);
+    d->tot_pages++;
     if (!si)
         return -EINVAL;
-    pg = alloc_domheap_page(d); /* zeroed; counted in d->tot_pages */
-    if (!pg)
-        return -ENOMEM;
     if (!lab4_unchecked)        /* lab 4 counts: the owner's allocation ref */
         pg->count_info = (pg->count_info & ~PGC_count_mask) | 1;
     pg->type_info = PGT_none;
@@ -148,7 +151,7 @@ long domctl_create(struct domain *d, const xen_domain_handle_t handle,
                    evtchn_port_t *store_evtchn)
 {
     struct domctl_info *ci = &domctl_info[d->domain_id];
-    unsigned long cr3 = read_cr3();
+    unsigned long cr3 = read_cr3(), store_mfn;
     long rc;
 
     /* A module refused before (no memory then) may be tried again. */
@@ -156,13 +159,24 @@ long domctl_create(struct domain *d, const xen_domain_handle_t handle,
     memset(ci, 0, sizeof(*ci));
     d->end_reason[0] = '\0';
     d->tot_pages = 0;
+    /* The store page first: without one the module is refused before
+     * anything is built, and may be tried again.  (Taken after the build,
+     * its shortage left a built domain to destroy, and a destroyed module
+     * can never be created again: the fault sweep found it, issue 15.) */
+    store_mfn = alloc_frame();
+    if (store_mfn == INVALID_MFN) {
+        refuse_module(d, "out of memory for its store page");
+        return -ENOMEM;
+    }
     rc = build_deferred_domain(d);
     write_cr3(cr3);     /* a refused build frees on the idle tables */
-    if (rc != 0)
+    if (rc != 0) {
+        free_frame(store_mfn);
         return -ENOMEM; /* refuse_module() said why, on the console */
+    }
     ci->created = 1;
     memcpy(ci->handle, handle, sizeof(ci->handle));
-    rc = give_store(d);
+    rc = give_store(d, store_mfn);
     if (rc) {
         domctl_destroy(d, "no memory for its store");
         return rc;

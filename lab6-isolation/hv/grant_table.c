@@ -61,6 +61,7 @@ static l1_pgentry_t *guest_l1e(struct domain *d, unsigned long va)
  *   ref beyond the table                                   bad_gntref
  *   no free maptrack slot (d maps MAPTRACK_MAX already)    no_device_space
  *   no L1 maps host_addr                                   general_error
+ *   host_addr maps one of d's grant mappings already       general_error
  *   the entry is not permit_access for d, or it is
  *   GTF_readonly and the map is writable, or it is mapped
  *   already by another domain                              permission_denied

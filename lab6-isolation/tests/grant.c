@@ -279,8 +279,9 @@ static void hostile(domid_t peer)
 {
     unsigned long va = page_va(), l1va, i;
     const uint32_t *l2 = (const uint32_t *)start_info->pt_base;
-    grant_handle_t h, hs[MAPTRACK_MAX_GUEST];
+    grant_handle_t h, h2 = 0, hs[MAPTRACK_MAX_GUEST];
     unsigned long vas[MAPTRACK_MAX_GUEST];
+    long again;
     unsigned int mapped = 0, unmap_failed = 0;
     unsigned long problems, nfaults;
     long rc = 0, last = 0;
@@ -308,6 +309,15 @@ static void hostile(domid_t peer)
     report("hostile pt_writable=%ld", gnttab_map(peer, REF_PT, va, 0, &h));
     rc = gnttab_map(peer, REF_PT, va, 1, &h);
     report("hostile pt_readonly=%ld unmap=%ld", rc, rc ? -999 : gnttab_unmap(va, h));
+
+    /* Over a grant we map: refused, or the first mapping's references
+     * would go while its pin stays (the lab 6 fuzzer found it). */
+    rc = gnttab_map(peer, REF_RO, va, 1, &h);
+    again = rc ? -999 : gnttab_map(peer, REF_RO, va, 1, &h2);
+    if (again == GNTST_okay)
+        gnttab_unmap(va, h2);
+    report("hostile over_grant map=%ld again=%ld unmap=%ld", rc, again,
+           rc ? -999 : gnttab_unmap(va, h));
 
     /* Over our own page table: the entry that maps our kernel's L1 (read
      * only) becomes the grant; the L1 itself is untouched. */

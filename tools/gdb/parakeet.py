@@ -509,14 +509,18 @@ def where(addr):
     return "%#010x <%s>" % (addr, sym.split(" in section")[0].replace(" + ", "+"))
 
 
-# QEMU 7.2's own reverse-continue (GDB's `bc` packet) is unreliable on a
-# loaded machine: it can leave QEMU idle and GDB waiting forever (measured
-# on this project's machine, 2026-12-01: 7 hangs in 8 tries at load 13;
-# reverse-stepi never hung).  So these commands do not use it.  They use
-# what is reliable - the monitor's replay_seek and replay_break and
-# forward `continue` - to do what reverse-continue means: replay forwards
-# from the start to here, note the instruction count of every hit, then
-# seek to the last one.  The replay is deterministic, so that is exact.
+# QEMU 7.2's own reverse-continue (GDB's `bc` packet) used to hang now and
+# then, QEMU idle and GDB waiting: a deadlock inside QEMU when it reloads
+# the start snapshot from a timer with the VAPIC device present, which
+# make qemu-record and qemu-replay now leave out (grader/emulators.py,
+# "Why no VAPIC", has the stacks and the numbers).  These commands do not
+# need it anyway.  They use the monitor's replay_seek and replay_break and
+# forward `continue` to do what reverse-continue means - replay forwards
+# from a little before here, note the instruction count of every hit,
+# then seek to the last one (the replay is deterministic, so that is
+# exact) - because they need more than GDB's command gives: every hit
+# (pk-last-trap again and again), a test on each (pk-who-wrote's frame),
+# and the hits of their own breakpoints, not the user's.
 
 def icount():
     """The replay's instruction count (QMP's query-replay, else the
@@ -954,6 +958,11 @@ address in another address space does not.  Needs a replay (make qemu-replay).""
             arg, length = parts[0], int(parts[1])
         if not arg:
             raise ParakeetError("usage: pk-who-wrote ADDRESS-EXPRESSION [1|2|4]")
+        try:
+            gdb.selected_frame()     # else reading cr3 below fails with a bare gdb.error
+        except gdb.error:
+            raise ParakeetError("pk-who-wrote: the machine is not running (make qemu-replay, "
+                                "then make gdb)")
         addr = parse_int(arg, self.name) & 0xFFFFFFFF
         ctype = {1: "unsigned char", 2: "unsigned short", 4: "unsigned int"}[length]
         ma = machine_address(addr)
@@ -1013,8 +1022,8 @@ address in another address space does not.  Needs a replay (make qemu-replay).""
 class PkReverseContinue(ParakeetCommand):
     """Run backwards to the last hit of your breakpoints: pk-reverse-continue.
 What reverse-continue does, done with forward replay (see the comment
-above icount() in tools/gdb/parakeet.py: QEMU 7.2's reverse-continue can
-hang).  Uses every enabled breakpoint and watchpoint.  Needs a replay."""
+above icount() in tools/gdb/parakeet.py), and it prints how far back that
+was.  Uses every enabled breakpoint and watchpoint.  Needs a replay."""
 
     name = "pk-reverse-continue"
 

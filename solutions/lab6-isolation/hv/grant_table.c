@@ -61,6 +61,7 @@ static l1_pgentry_t *guest_l1e(struct domain *d, unsigned long va)
  *   ref beyond the table                                   bad_gntref
  *   no free maptrack slot (d maps MAPTRACK_MAX already)    no_device_space
  *   no L1 maps host_addr                                   general_error
+ *   host_addr maps one of d's grant mappings already       general_error
  *   the entry is not permit_access for d, or it is
  *   GTF_readonly and the map is writable, or it is mapped
  *   already by another domain                              permission_denied
@@ -119,6 +120,16 @@ int16_t gnttab_map_one(struct domain *d, struct gnttab_map_grant_ref *op)
     }
     if (!(pl1e = guest_l1e(d, va))) {
         printk("d%u: map_grant_ref: no L1 maps host_addr %#lx\n", d->domain_id, va);
+        return GNTST_general_error;
+    }
+    /* Replacing a grant mapping would drop its references while its pin
+     * and maptrack slot stay: the granter would see it mapped for good
+     * and lab 4's audit of the granter would count references that are
+     * gone (the lab 6 fuzzer found it, issue 15).  Unmap it first. */
+    if ((*pl1e & _PAGE_PRESENT) && audit_grant_mapping(d, *pl1e)) {
+        printk("d%u: map_grant_ref host_addr %#lx refused: a grant is mapped there "
+               "already; unmap it first\n",
+               d->domain_id, va);
         return GNTST_general_error;
     }
 

@@ -34,12 +34,12 @@ _start:
 native_timer_entry:
         pushl   %eax                    /* the registers a C call may     */
         pushl   %ecx                    /* change (cdecl: caller-saved)   */
-        pushl   %edx
-        call    native_timer
-        popl    %edx
-        popl    %ecx
+        pushl   %edx                    /* ... all three of them          */
+        call    native_timer            /* note the time, EOI, mask IRQ 0 */
+        popl    %edx                    /* the interrupted code's values  */
+        popl    %ecx                    /*   back, in reverse order       */
         popl    %eax
-        iret
+        iret                            /* to the instruction after sti's */
 
         .bss
         .align  16

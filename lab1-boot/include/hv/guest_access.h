@@ -60,8 +60,8 @@ static inline size_t raw_copy_guest(void *to, const void *from, size_t len)
 
     __asm__ volatile(
         "       jecxz 2f\n"            /* %ecx = blocks of eight words */
-        "1:     movsl\n"
-        "11:    movsl\n"
+        "1:     movsl\n"               /* eight words, each its own  */
+        "11:    movsl\n"               /* __ex_table entry           */
         "12:    movsl\n"
         "13:    movsl\n"
         "14:    movsl\n"
@@ -69,15 +69,15 @@ static inline size_t raw_copy_guest(void *to, const void *from, size_t len)
         "16:    movsl\n"
         "17:    movsl\n"
         "       loop 1b\n"             /* --%ecx, again while blocks left */
-        "2:     movl %[words], %%ecx\n"
+        "2:     movl %[words], %%ecx\n"     /* the 0-7 words left          */
         "       jecxz 4f\n"
         "3:     movsl\n"               /* the words left, one at a time */
         "       loop 3b\n"
-        "4:     movl %[bytes], %%ecx\n"
+        "4:     movl %[bytes], %%ecx\n"     /* the 0-3 bytes left          */
         "       jecxz 6f\n"
         "5:     movsb\n"               /* the bytes left */
         "       loop 5b\n"
-        "6:\n"
+        "6:\n"                         /* done, or a copy faulted    */
         "       .section __ex_table, \"a\"\n"
         "       .long 1b, 6b, 11b, 6b, 12b, 6b, 13b, 6b, 14b, 6b\n"
         "       .long 15b, 6b, 16b, 6b, 17b, 6b, 3b, 6b, 5b, 6b\n"

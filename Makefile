@@ -81,7 +81,10 @@ $(shell mkdir -p $(PYTHON_DIR) && ln -sfn "$$(python3 -c 'import sys; print(sys.
 export PATH := $(PYTHON_DIR):$(PATH)
 endif
 
-CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
+# -mstringop-strategy=unrolled_loop: gcc copies a structure (or zeroes
+# one) with plain moves, never `rep movsl`, which QEMU -icount and Bochs
+# count differently (make bench's instruction counts, handouts/bench.md).
+CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g -mstringop-strategy=unrolled_loop \
   -ffreestanding -fno-pic -fno-pie -fno-stack-protector -nostdlib \
   -fno-omit-frame-pointer -fno-strict-aliasing -fno-asynchronous-unwind-tables \
   -mgeneral-regs-only -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
@@ -89,6 +92,13 @@ CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
 ASFLAGS := -m32 -fno-pic -fno-pie -D__ASSEMBLER__ -Wa,--noexecstack -MMD -MP \
   $(foreach d,$(LAB_DIRS),-I$(d)/include)
 LDFLAGS := -m elf_i386 -nostdlib -static --build-id=none
+
+# A changed CFLAGS or ASFLAGS rebuilds every object: a build directory
+# keeps the flags its objects were compiled with in DIR/flags, rewritten
+# only when they change, and every object depends on that file.  (Without
+# it, objects compiled before -mstringop-strategy kept their rep movsl.)
+flags_stamp = $(shell mkdir -p $(1) && echo '$(CFLAGS) | $(ASFLAGS)' | cmp -s - $(1)/flags || \
+  echo '$(CFLAGS) | $(ASFLAGS)' > $(1)/flags; echo $(1)/flags)
 LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
 
 # ---------------------------------------------------------------- sources
@@ -217,12 +227,15 @@ doctor:
 
 build: layering $(HV) $(GUESTS) lab-extras
 
-$(BUILD)/obj/%.o: %.c | toolchain
+FLAGS_STAMP := $(call flags_stamp,$(BUILD))
+NATIVE_FLAGS_STAMP := $(call flags_stamp,build/bench)
+
+$(BUILD)/obj/%.o: %.c $(FLAGS_STAMP) | toolchain
 	@mkdir -p $(@D)
 	@$(call say,CC,$<)
 	$(Q)$(CC) $(CFLAGS) $(call lab_define,$<) -c $< -o $@
 
-$(BUILD)/obj/%.o: %.S | toolchain
+$(BUILD)/obj/%.o: %.S $(FLAGS_STAMP) | toolchain
 	@mkdir -p $(@D)
 	@$(call say,AS,$<)
 	$(Q)$(CC) $(ASFLAGS) $(call lab_define,$<) -c $< -o $@
@@ -257,7 +270,7 @@ toolchain:
 
 # Test guests are found by name in any lab's tests/ directory.
 vpath %.c $(foreach d,$(LAB_DIRS),$(d)/tests) $(sort $(dir $(HIDDEN_SRCS)))
-$(BUILD)/obj/tests/%.o: %.c | toolchain
+$(BUILD)/obj/tests/%.o: %.c $(FLAGS_STAMP) | toolchain
 	@mkdir -p $(@D)
 	@$(call say,CC,$<)
 	$(Q)$(CC) $(CFLAGS) $(call lab_define,$<) $(if $(HIDDEN_SRCS),-I$(HIDDEN)) -c $< -o $@
@@ -289,12 +302,12 @@ $(BENCH_PV): $(BUILD)/obj/bench/bench.o $(BUILD)/obj/bench/port_pv.o $(LIBGUEST)
 	$(Q)$(LD) $(LDFLAGS) -T $(GUEST_LDS) -o $@ $(filter %.o,$^) --whole-archive $(LIBGUEST) --no-whole-archive $(LIBGCC)
 	$(Q)$(PYTHON) lab1-boot/tests/imagesum.py $@
 
-build/bench/obj/%.o: %.c | toolchain
+build/bench/obj/%.o: %.c $(NATIVE_FLAGS_STAMP) | toolchain
 	@mkdir -p $(@D)
 	@$(call say,CC,$<)
 	$(Q)$(CC) $(CFLAGS) -DPORT_NATIVE -Ibench -c $< -o $@
 
-build/bench/obj/%.o: %.S | toolchain
+build/bench/obj/%.o: %.S $(NATIVE_FLAGS_STAMP) | toolchain
 	@mkdir -p $(@D)
 	@$(call say,AS,$<)
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@

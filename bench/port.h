@@ -9,6 +9,7 @@
  *   current-space entry  update_va_mapping             a store + invlpg
  *   switch space         mmuext NEW_BASEPTR            mov %cr3
  *   events off/on        the vcpu's upcall mask        cli / sti
+ *   timer event          (lab 5's bench_sched)         the PIT's IRQ 0
  *   console, results     console_io, test_report       the UARTs
  *
  * bench/bench.c is compiled unchanged against either backend.
@@ -57,6 +58,11 @@ int port_run_user(void (*entry)(void), unsigned long esp);
 void port_skip_faults(int on);
 void port_irq_disable(void);
 void port_irq_enable(void);
+/* A timer interrupt that is already due, taken: instructions from the
+ * moment events are enabled to the timer handler's first instruction.
+ * 0: this port does not measure it (paravirtualised, lab 5's
+ * tests/bench_sched.c measures set_timer_op -> VIRQ_TIMER handler). */
+uint64_t port_timer_latency(void);
 
 unsigned long port_frame_alloc(void); /* a zeroed... or not: a free frame */
 void port_frame_free(unsigned long frame);

@@ -19,9 +19,14 @@ baseline tools/bench-baseline.ini:
     it, raise the baseline in the same commit and say why);
   - a figure more than 10 % below is reported as an improvement to record
     (`--update` rewrites the baseline from this run);
-  - the two emulators must report the same figures (within 1 % or 3
-    instructions: they differ only in how each counts a `rep`-prefixed
-    instruction that repeats zero times).
+  - the two emulators must report the same figures, exactly.  One
+    difference is known and allowed: Bochs counts an instruction that
+    faults on a memory access (the page-fault rows' load) as one, QEMU
+    does not count it, so there Bochs is higher by FAULTS[name] per
+    operation.  Any other difference is a path whose instruction count
+    depends on the emulator - a `rep` string instruction with a non-zero
+    count (QEMU -icount counts one more), another fault, a tick in a
+    measurement - and fails (handouts/bench.md, "The two measures").
 
 Counts are deterministic, so this check cannot flake: the same build gives
 the same numbers on every run.
@@ -47,8 +52,17 @@ from emulators import Module  # noqa: E402
 
 BASELINE = os.path.join(HERE, "bench-baseline.ini")
 GROWTH_LIMIT = 1.10       # fail above baseline * this
-EMULATOR_AGREEMENT = 0.01  # QEMU and Bochs within 1 % ...
-EMULATOR_SLACK = 3         # ... or 3 instructions
+# Figures whose operation takes a fault on a memory access: Bochs counts
+# the faulting instruction, QEMU does not (measured: one skipped
+# `movl 0x1000, %eax` is 106 instructions natively on QEMU, 107 on
+# Bochs).  Per operation, Bochs minus QEMU.
+FAULTS = {"page_fault_bounced": 1, "page_fault": 1}
+
+
+def emulators_agree(name, qemu, bochs):
+    """QEMU's and Bochs's figures are the same path (see FAULTS)."""
+    return bochs - qemu == FAULTS.get(name, 0)
+
 # any domain's: lab 6's frontend (domain 1) measures its own paths
 LINE = re.compile(r"^d\d+: bench (\w+)=(\d+)\b")
 
@@ -71,6 +85,18 @@ SUITES = [
 ]
 
 
+# Lab 1's watchdog (hv/watchdog.c) ticks at 4 Hz of emulated time until
+# lab 5 replaces it: every 5 million instructions on Bochs, 250 million on
+# QEMU.  bench_pv's work_compute (ten million) held two ticks on Bochs
+# only (9 795 040 against 9 794 802), so the guests of labs 3 and 4 boot
+# with it off in their own labs' builds.
+NO_WATCHDOG = "watchdog=0"
+
+
+def hv_args_for(build_lab: int) -> str:
+    return NO_WATCHDOG if build_lab < 5 else ""
+
+
 def modules_of(guest: str):
     """'a.elf ARGS|b.elf ARGS' -> one Module each, in domain order."""
     out = []
@@ -89,7 +115,7 @@ def bench_test(lab: int, guest: str, done: str) -> spec.Test:
     return spec.Test(lab=lab, name="bench", source="tools/check-bench.py",
                      description="instruction counts of the paravirtual paths",
                      modules=modules_of(guest), memory=32, timeout=60,
-                     results=[done])
+                     results=[done], hv_args=hv_args_for(lab))
 
 
 def measure_one(lab: int, guest: str, build: str, done: str, emulator: str, outdir: str):
@@ -175,9 +201,10 @@ def main() -> int:
             elif worst < base / GROWTH_LIMIT:
                 verdicts.append("shorter by %.0f %%: record it (--update)"
                                 % ((1 - worst / base) * 100))
-        if len(values) == 2 and None not in values and \
-                abs(values[0] - values[1]) > max(EMULATOR_SLACK, EMULATOR_AGREEMENT * max(values)):
-            verdicts.append("QEMU and Bochs disagree")
+        if emus == ["qemu", "bochs"] and None not in values and \
+                not emulators_agree(name, values[0], values[1]):
+            verdicts.append("QEMU and Bochs disagree (expected Bochs - QEMU = %d)"
+                            % FAULTS.get(name, 0))
             failed += 1
         cols = [str(results[e].get(name, "-")) for e in emus] + [""] * (2 - len(emus))
         print("%-30s %10s %10s %10s  %s" % (name, base if base is not None else "-",

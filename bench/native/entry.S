@@ -22,6 +22,25 @@ _start:
 1:      hlt
         jmp     1b
 
+/*
+ * IRQ 0 (the PIT), for the timer benchmark only: save the registers C may
+ * change, call native_timer(), return.  A trap gate like the others:
+ * native_timer() masks the line again before we return, and the PIT in
+ * mode 0 interrupts once.  (Lab 2's trap_entry.S has stubs for the
+ * exceptions and system calls only: a guest takes its timer as an
+ * event, not a vector.)
+ */
+        .globl  native_timer_entry
+native_timer_entry:
+        pushl   %eax                    /* the registers a C call may     */
+        pushl   %ecx                    /* change (cdecl: caller-saved)   */
+        pushl   %edx                    /* ... all three of them          */
+        call    native_timer            /* note the time, EOI, mask IRQ 0 */
+        popl    %edx                    /* the interrupted code's values  */
+        popl    %ecx                    /*   back, in reverse order       */
+        popl    %eax
+        iret                            /* to the instruction after sti's */
+
         .bss
         .align  16
 boot_stack:

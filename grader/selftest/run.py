@@ -566,7 +566,7 @@ def main() -> int:
                 t = runs.get(name)
                 for emu in emus:
                     got = t["extra_data"]["runs"].get(emu) if t else None
-                    limit = emulators.timeout_for(emu, {"hang": 4, "never": 2}.get(name, 5)) + 3
+                    limit = emulators.timeout_for(emu, {"hang": 4, "never": 2, "flood": 10}.get(name, 5)) + 3
                     secs = t["extra_data"]["seconds"].get(emu, 999) if t else 999
                     check(got == kind and phrase in t["output"] and secs <= limit,
                           "%-6s on %-5s reported %-7s (%s) in %.1f s <= %.0f s" % (
@@ -652,7 +652,11 @@ def main() -> int:
                             "--tests-file", TESTS_INI, "--test", "hang", "--timeout", "1"],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            stdin=subprocess.DEVNULL, timeout=60)
-        check(r.returncode == 124 and time.monotonic() - t0 < 8 and not survivors(tag),
+        # run.py's own words say the 1 s --timeout stopped it (the test's
+        # timeout is 4 s); the wall-time bound is loose, for busy machines
+        # (8 s failed once at load 20).
+        check(r.returncode == 124 and "stopped after 1 s (--timeout)" in r.stdout
+              and time.monotonic() - t0 < 30 and not survivors(tag),
               "run.py --timeout stops a hung kernel", r.stdout[-600:])
         # 5. One boot, many tests: identical guests and options share a run.
         print("shared boots")

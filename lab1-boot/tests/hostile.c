@@ -33,6 +33,7 @@
  * iret-limit cannot work from lab 4 on: their tests say `until_lab = 3`
  * and lab 4 redoes each attack the lab 4 way.
  */
+#include <guest/failsafe.h>
 #include <guest/lib.h>
 
 #define PTE_P 0x001
@@ -141,40 +142,7 @@ static int ldt_attack(int gate)
  * DIRECTMAP_VIRT_START): sgdt gives the GDT's address in it. */
 #define HV_DIRECTMAP_START 0xFC400000UL
 
-static volatile uint32_t failsafe_frame[7]; /* ds es fs gs eip cs eflags */
-static volatile int failsafe_seen;
-
-void failsafe_entry(void);
-void failsafe_record(const uint32_t *frame);
-void failsafe_record(const uint32_t *frame)
-{
-    unsigned int i;
-
-    for (i = 0; i < 7; i++)
-        failsafe_frame[i] = frame[i];
-    failsafe_seen++;
-}
-/*
- * The failsafe callback: frame ds, es, fs, gs, eip, cs, eflags on our
- * stack, and every data segment register null (the hypervisor could not
- * load ours): load our data segment before touching memory.
- */
-#define STR_(x) #x
-#define STR(x) STR_(x)
-__asm__(".text\n"
-        ".globl failsafe_entry\n"
-        "failsafe_entry:\n\t"
-        "pushal\n\t"
-        "movl $" STR(FLAT_KERNEL_DS) ", %eax\n\t"
-        "movl %eax, %ds\n\t"
-        "movl %eax, %es\n\t"
-        "leal 32(%esp), %eax\n\t"
-        "pushl %eax\n\t"
-        "call failsafe_record\n\t"
-        "addl $4, %esp\n\t"
-        "popal\n\t"
-        "addl $16, %esp\n\t"   /* drop the selectors: keep the null ones */
-        "iret\n");
+/* The failsafe callback (failsafe_entry) and failsafe_report(): guest/failsafe.h. */
 
 static int gdt_gs(void)
 {
@@ -211,14 +179,7 @@ static int gdt_gs(void)
     HYPERVISOR_console_io(CONSOLEIO_write, 0, ""); /* in and out again */
     gs_after = read_segment(gs);
     window[0] = window[1] = 0;              /* leave the GDT as we found it */
-    report("gdt.gs after=%#x failsafe_seen=%d", gs_after, failsafe_seen);
-    if (failsafe_seen)
-        report("gdt.failsafe frame ds=%#lx es=%#lx fs=%#lx gs=%#lx cs=%#lx",
-               (unsigned long)failsafe_frame[0] & 0xFFFF,
-               (unsigned long)failsafe_frame[1] & 0xFFFF,
-               (unsigned long)failsafe_frame[2] & 0xFFFF,
-               (unsigned long)failsafe_frame[3] & 0xFFFF,
-               (unsigned long)failsafe_frame[5] & 0xFFFF);
+    failsafe_report("gdt", gs_after);
     return 0;
 }
 

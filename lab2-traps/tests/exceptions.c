@@ -120,13 +120,6 @@ USER_FN static void user_faults(void)
 
 static uint8_t user_stack[4096] USER_DATA __attribute__((aligned(16)));
 
-static void sys_exit(struct trap_frame *f)
-{
-    if (f->eax == SYS_exit)
-        return_from_user((int)f->ebx);
-    f->eax = (uint32_t)-38;
-}
-
 int main(void)
 {
     unsigned int i;
@@ -138,7 +131,7 @@ int main(void)
         return 1;
     for (i = 0; i < 20; i++)
         set_trap_callback(i, record_and_skip);
-    set_trap_callback(SYSCALL_VECTOR, sys_exit);
+    set_trap_callback(SYSCALL_VECTOR, exit_only_syscall);
     set_trap_callback(SYSCALL_VECTOR_SLOW, record_and_skip);
 
     kernel_faults();

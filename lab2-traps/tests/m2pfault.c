@@ -54,13 +54,6 @@ USER_FN static void user_read(void)
 
 static uint8_t user_stack[4096] USER_DATA __attribute__((aligned(16)));
 
-static void sys_exit(struct trap_frame *f)
-{
-    if (f->eax == SYS_exit)
-        return_from_user((int)f->ebx);
-    f->eax = (uint32_t)-38;
-}
-
 int main(void)
 {
     const volatile unsigned long *m2p = (const volatile unsigned long *)MACH2PHYS_VIRT_START;
@@ -73,7 +66,7 @@ int main(void)
     if (rc < 0)
         return 1;
     set_trap_callback(14, on_page_fault);
-    set_trap_callback(SYSCALL_VECTOR, sys_exit);
+    set_trap_callback(SYSCALL_VECTOR, exit_only_syscall);
 
     __asm__ volatile(".globl k_m2p, k_m2p_end\nk_m2p: movl $0x5a5a5a5a, (%0)\nk_m2p_end:\n"
                      : : "r"(entry) : "memory");

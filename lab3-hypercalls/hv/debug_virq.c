@@ -39,6 +39,17 @@ static int irq0_requested(void)
     return inb(0x20) & 1;
 }
 
+/* A period the PIT can count (16 bits) and the guest can keep up with. */
+long debug_virq_check_period(unsigned long period)
+{
+    if (period >= DEBUG_VIRQ_MIN_PERIOD && period <= 0xFFFF)
+        return 0;
+    printk("d%u: debug_virq: period %lu PIT ticks, expected %u..65535 (a "
+           "shorter period leaves the guest no time between events)\n",
+           current->domain->domain_id, period, DEBUG_VIRQ_MIN_PERIOD);
+    return -EINVAL;
+}
+
 /* debug_virq(count, period): see public/event_channel.h. */
 static long do_debug_virq(unsigned long count, unsigned long period)
 {
@@ -46,12 +57,8 @@ static long do_debug_virq(unsigned long count, unsigned long period)
         pit_stop();
         return 0;
     }
-    if (period < DEBUG_VIRQ_MIN_PERIOD || period > 0xFFFF) {
-        printk("d%u: debug_virq: period %lu PIT ticks, expected %u..65535 (a "
-               "shorter period leaves the guest no time between events)\n",
-               current->domain->domain_id, period, DEBUG_VIRQ_MIN_PERIOD);
+    if (debug_virq_check_period(period))
         return -EINVAL;
-    }
     outb(PIT_CMD, 0x34);                 /* channel 0, lobyte/hibyte, mode 2 */
     outb(PIT_CH0, period & 0xFF);
     outb(PIT_CH0, (period >> 8) & 0xFF);

@@ -18,8 +18,10 @@
  * Given: sleep with interrupts on until an interrupt handler has made the
  * current domain runnable again (evtchn_set_pending wakes it).  With
  * nothing that could ever wake it, end the domain rather than the machine.
+ * Exported (hv/event.h): lab 5 blocks this way inside a multicall, where
+ * there is no scheduler to switch to.
  */
-static void idle_until_woken(struct vcpu *v)
+void idle_until_woken(struct vcpu *v)
 {
     struct domain *d = v->domain;
 

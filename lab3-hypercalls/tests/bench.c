@@ -13,13 +13,20 @@
  * emulator's instruction count shows.
  *
  * Each benchmark is one function in the table at the bottom: it returns
- * the instructions for `n` repetitions of its operation.  One line per
- * benchmark on the result channel: "bench NAME=INSTRUCTIONS".
+ * the instructions for `n` repetitions of its operation.  Each figure is
+ * the smallest of TRIES batches of BATCH repetitions: from lab 5 on
+ * (make bench boots this guest on later labs too) the hypervisor's timer
+ * tick interrupts now and then, after a different number of instructions
+ * on QEMU and on Bochs, and a batch is short enough (a few thousand
+ * instructions) that most batches miss it: the smallest is one that did,
+ * the same on both emulators.  One line per benchmark on the result
+ * channel: "bench NAME=INSTRUCTIONS".
  */
 #include <guest/events.h>
 #include <guest/traps.h>
 
-#define REPEAT 256 /* repetitions per measurement: enough to average out */
+#define BATCH 32 /* repetitions per measurement */
+#define TRIES 16 /* measurements per figure: the smallest counts */
 #define BOUNCED_SYSCALL_VECTOR 0x81 /* in the trap table, no direct gate */
 
 static inline uint64_t rdtsc(void)
@@ -232,10 +239,14 @@ int main(void)
     bind_evtchn_to_handler(port_a, count_event);
 
     for (i = 0; i < sizeof(benchmarks) / sizeof(benchmarks[0]); i++) {
-        uint64_t total;
+        uint64_t best = ~0ULL, t;
+        unsigned int k;
+
         benchmarks[i].run(8); /* warm up: first-touch faults, lazy paths */
-        total = benchmarks[i].run(REPEAT);
-        report("bench %s=%lu", benchmarks[i].name, (unsigned long)(total / REPEAT));
+        for (k = 0; k < TRIES; k++)
+            if ((t = benchmarks[i].run(BATCH)) < best)
+                best = t;
+        report("bench %s=%lu", benchmarks[i].name, (unsigned long)(best / BATCH));
     }
     report("bench upcalls=%lu", upcalls_seen);
     return 0;

@@ -256,6 +256,16 @@ uint32_t aspace_pte(const struct aspace *as, unsigned long va)
     return table(as->l1_pfn)[L1_INDEX(va)];
 }
 
+unsigned int aspace_mapped_pages(const struct aspace *as)
+{
+    unsigned long va;
+    unsigned int n = 0;
+
+    for (va = USER_VIRT_BASE; va < USER_VIRT_END; va += PAGE_SIZE)
+        n += !!(aspace_pte(as, va) & _PAGE_PRESENT);
+    return n;
+}
+
 long aspace_switch(struct aspace *as)
 {
     long rc;
@@ -381,13 +391,6 @@ static void page_fault(struct trap_frame *f)
     return_from_user(DEMAND_KILLED);
 }
 
-static void default_syscall(struct trap_frame *f)
-{
-    if (f->eax == SYS_exit)
-        return_from_user((int)f->ebx);
-    f->eax = (uint32_t)-ENOSYS;
-}
-
 void demand_paging_init(unsigned long heap_start, unsigned long heap_end,
                         unsigned long stack_low)
 {
@@ -395,7 +398,7 @@ void demand_paging_init(unsigned long heap_start, unsigned long heap_end,
     heap_hi = heap_end;
     stack_lo = stack_low;
     set_trap_callback(14, page_fault);
-    set_trap_callback(SYSCALL_VECTOR, default_syscall);
+    set_trap_callback(SYSCALL_VECTOR, exit_only_syscall);
 }
 
 int pmap_enter_user(void (*entry)(void), unsigned long user_esp)

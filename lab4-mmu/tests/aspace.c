@@ -76,16 +76,6 @@ static int run(const char *name, void (*fn)(void))
     return rc;
 }
 
-static unsigned int count_mapped(const struct aspace *as)
-{
-    unsigned long va;
-    unsigned int n = 0;
-
-    for (va = USER_VIRT_BASE; va < USER_VIRT_END; va += PAGE_SIZE)
-        n += !!(aspace_pte(as, va) & _PAGE_PRESENT);
-    return n;
-}
-
 int main(void)
 {
     static struct aspace as;
@@ -120,9 +110,9 @@ int main(void)
     report_frame("current l2", l2_mfn);
 
     run("demand", user_main);
-    report("mapped pages=%u", count_mapped(&as));
+    report("mapped pages=%u", aspace_mapped_pages(&as));
     printf("a ring-3 program ran on %u pages, each mapped on its first touch\n",
-           count_mapped(&as));
+           aspace_mapped_pages(&as));
     data_mfn = PTE_MFN(aspace_pte(&as, USER_VIRT_BASE));
     report_frame("heap page", data_mfn);
     run("wild_read", user_wild_read);

@@ -34,6 +34,7 @@
  * remap them with update_va_mapping (a frame with a writable mapping
  * cannot become a descriptor page).
  */
+#include <guest/failsafe.h>
 #include <guest/lib.h>
 #include <public/event_channel.h> /* DOMID_SELF */
 #include <public/mmu.h>
@@ -401,40 +402,7 @@ static int ldt_attack(int want_gate)
 
 /* ---- op=exit-gs ---- */
 
-static volatile uint32_t failsafe_frame[7]; /* ds es fs gs eip cs eflags */
-static volatile int failsafe_seen;
-
-void desc_failsafe_entry(void);
-void desc_failsafe_record(const uint32_t *frame);
-void desc_failsafe_record(const uint32_t *frame)
-{
-    unsigned int i;
-
-    for (i = 0; i < 7; i++)
-        failsafe_frame[i] = frame[i];
-    failsafe_seen++;
-}
-/*
- * The failsafe callback: frame ds, es, fs, gs, eip, cs, eflags on our
- * stack, every data segment register null: load ours before touching
- * memory, record the frame, and go on with the null selectors.
- */
-#define STR_(x) #x
-#define STR(x) STR_(x)
-__asm__(".text\n"
-        ".globl desc_failsafe_entry\n"
-        "desc_failsafe_entry:\n\t"
-        "pushal\n\t"                      /* save the general registers      */
-        "movl $" STR(FLAT_KERNEL_DS) ", %eax\n\t"
-        "movl %eax, %ds\n\t"              /* our data segment, for C         */
-        "movl %eax, %es\n\t"
-        "leal 32(%esp), %eax\n\t"         /* the frame, above pushal's 32 bytes */
-        "pushl %eax\n\t"
-        "call desc_failsafe_record\n\t"
-        "addl $4, %esp\n\t"
-        "popal\n\t"
-        "addl $16, %esp\n\t"              /* drop ds..gs: keep the null ones */
-        "iret\n");
+/* The failsafe callback (failsafe_entry) and failsafe_report(): guest/failsafe.h. */
 
 static int exit_gs(void)
 {
@@ -445,7 +413,7 @@ static int exit_gs(void)
     if (cmdline_option("failsafe"))
         report("exitgs.set_callbacks=%ld",
                _hypercall5(__HYPERVISOR_set_callbacks, FLAT_KERNEL_CS, 0, FLAT_KERNEL_CS,
-                           (unsigned long)desc_failsafe_entry, 0));
+                           (unsigned long)failsafe_entry, 0));
     g[1] = seg(0, 0xFC3FF, T_DATA, 1, G_4K);
     remap(g, mfn, 0);
     report("exitgs.set_gdt=%ld", set_gdt(&mfn, 2));
@@ -456,14 +424,7 @@ static int exit_gs(void)
     report("exitgs.update_not_present=%ld",
            update_descriptor(mfn, 1, (struct desc){ g[1].a, g[1].b & ~0x8000u }));
     gs_after = read_segment(gs);
-    report("exitgs.gs after=%#x failsafe_seen=%d", gs_after, failsafe_seen);
-    if (failsafe_seen)
-        report("exitgs.failsafe frame ds=%#lx es=%#lx fs=%#lx gs=%#lx cs=%#lx",
-               (unsigned long)failsafe_frame[0] & 0xFFFF,
-               (unsigned long)failsafe_frame[1] & 0xFFFF,
-               (unsigned long)failsafe_frame[2] & 0xFFFF,
-               (unsigned long)failsafe_frame[3] & 0xFFFF,
-               (unsigned long)failsafe_frame[5] & 0xFFFF);
+    failsafe_report("exitgs", gs_after);
     return 0;
 }
 

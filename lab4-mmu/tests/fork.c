@@ -51,16 +51,6 @@ USER_FN static void user_check(void)
     user_syscall3(SYS_exit, (long)(sum & 0x7FFFFFFF), 0, 0);
 }
 
-static unsigned int count_mapped(const struct aspace *as)
-{
-    unsigned long va;
-    unsigned int n = 0;
-
-    for (va = USER_VIRT_BASE; va < USER_VIRT_END; va += PAGE_SIZE)
-        n += !!(aspace_pte(as, va) & _PAGE_PRESENT);
-    return n;
-}
-
 /* Copy parent into a new child (batched or not), run the check there. */
 static unsigned long fork_and_check(struct aspace *parent, int batched)
 {
@@ -81,7 +71,7 @@ static unsigned long fork_and_check(struct aspace *parent, int batched)
     sum = rc ? -1 : pmap_enter_user(user_check, USER_VIRT_END);
     scribble = 0;
     report("fork %s rc=%ld pages=%u sum=%d hypercalls=%lu", batched ? "batched" : "single",
-           rc, count_mapped(&child), sum, calls);
+           rc, aspace_mapped_pages(&child), sum, calls);
     aspace_destroy(&child);
     return calls;
 }
@@ -106,7 +96,7 @@ int main(void)
     if (rc < 0)
         return 1;
     sum = pmap_enter_user(user_fill, USER_VIRT_END);
-    report("parent sum=%d pages=%u faults=%lu", sum, count_mapped(&parent),
+    report("parent sum=%d pages=%u faults=%lu", sum, aspace_mapped_pages(&parent),
            demand_stats.faults);
 
     batched = fork_and_check(&parent, 1);

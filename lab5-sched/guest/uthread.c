@@ -52,13 +52,6 @@ void uthread_upcall(struct uthread_frame *f)
     st->switches++;
 }
 
-static void syscall_exit(struct trap_frame *f)
-{
-    if (f->eax == SYS_exit)
-        return_from_user((int)f->ebx);
-    f->eax = (uint32_t)-ENOSYS;
-}
-
 long uthread_run(void (*entry[UTHREAD_TASKS])(void), unsigned long stack_top[UTHREAD_TASKS],
                  uint64_t slice_ns, unsigned long slices, struct uthread_stats *stats)
 {
@@ -86,7 +79,7 @@ long uthread_run(void (*entry[UTHREAD_TASKS])(void), unsigned long stack_top[UTH
                                   FLAT_KERNEL_CS, (unsigned long)failsafe_callback);
     if (rc < 0)
         return rc;
-    set_trap_callback(SYSCALL_VECTOR, syscall_exit);
+    set_trap_callback(SYSCALL_VECTOR, exit_only_syscall);
     set_timer_hook(tick);
     set_timer(now() + slice);
     stats->exit_code = enter_user(entry[0], stack_top[0]);

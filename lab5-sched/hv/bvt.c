@@ -94,22 +94,6 @@ struct vcpu *bvt_pick(struct vcpu *skip)
 }
 
 /*
- * Given: block without a scheduler to switch to (inside a multicall,
- * whose remaining entries must still run): lab 3's way, halt until an
- * interrupt's handler has woken it.  Other domains wait meanwhile.
- */
-static void block_in_place(struct vcpu *v)
-{
-    while (v->domain->state == DOMSTATE_blocked) {
-        if (!event_source_armed(v)) {
-            domain_crash(v->domain, "blocked with no event source that could wake it");
-            return;
-        }
-        __asm__ volatile("sti; hlt; cli" ::: "memory");
-    }
-}
-
-/*
  * sched_op(cmd, arg) at lab 5 (it replaces lab 3's):
  *   yield:    let the scheduler run another domain (this one stays
  *             runnable and runs again at its turn); returns 0.
@@ -140,8 +124,10 @@ static long do_sched_op5(unsigned long cmd, unsigned long arg)
         /* Nothing armed that could wake it?  Unlike lab 3, it need not
          * end now: the others run on, and only when nothing else can
          * run does the scheduler end it (schedule.c, end_stuck_domains).
-         * A block inside a multicall has no scheduler to go to:
-         * block_in_place ends it at once, as lab 3 did. */
+         * A block inside a multicall has no scheduler to go to (the
+         * multicall's remaining entries must still run): lab 3's
+         * idle_until_woken halts until an interrupt wakes it, or ends
+         * it at once if nothing could; other domains wait meanwhile. */
         v->domain->state = DOMSTATE_blocked;
         sched_trace("block d%u", v->domain->domain_id);
         SI(v)->was_blocked = 1;
@@ -150,7 +136,7 @@ static long do_sched_op5(unsigned long cmd, unsigned long arg)
         /* LAB 5: your code here (exercise 5: block) */
         TODO_ONCE(5, 5, "block");
         (void)direct;
-        block_in_place(v);
+        idle_until_woken(v);
         return 0;
     case SCHEDOP_shutdown:
         if (arg > SHUTDOWN_crash)

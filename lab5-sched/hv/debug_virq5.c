@@ -28,12 +28,8 @@ static long do_debug_virq5(unsigned long count, unsigned long period)
         debug_target = NULL;
         return 0;
     }
-    if (period < DEBUG_VIRQ_MIN_PERIOD || period > 0xFFFF) {
-        printk("d%u: debug_virq: period %lu PIT ticks, expected %u..65535 (a "
-               "shorter period leaves the guest no time between events)\n",
-               current->domain->domain_id, period, DEBUG_VIRQ_MIN_PERIOD);
+    if (debug_virq_check_period(period)) /* lab 3's check and message */
         return -EINVAL;
-    }
     debug_period_ns = (uint64_t)period * NSEC_PER_SEC / PIT_HZ;
     debug_next = NOW() + debug_period_ns;
     debug_remaining = count;

@@ -14,10 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <check.h>
 #include <hv/elf.h>
 
 #define LIMIT 0xFC000000u
-static int failures, checks;
 
 /* The tests never call the skeleton stub, but elf.c references it. */
 void exercise_todo(int lab, int ex, const char *name, const char *file,
@@ -81,25 +81,19 @@ static void make_many(struct image *im, unsigned int n)
 static void expect_ok(const char *name, struct image *im, struct elf_info *out)
 {
     char why[200] = "";
-    checks++;
-    if (elf_check(im->bytes, im->len, LIMIT, out, why, sizeof(why)) != 0) {
-        printf("FAIL %s: refused a valid image: %s\n", name, why);
-        failures++;
-    }
+    CHECKF(elf_check(im->bytes, im->len, LIMIT, out, why, sizeof(why)) == 0,
+           "%s: refused a valid image: %s", name, why);
 }
 
 static void expect_refused(const char *name, struct image *im, const char *needle)
 {
     char why[200] = "";
     struct elf_info info;
-    checks++;
-    if (elf_check(im->bytes, im->len, LIMIT, &info, why, sizeof(why)) == 0) {
-        printf("FAIL %s: accepted a bad image\n", name);
-        failures++;
-    } else if (!strstr(why, needle)) {
-        printf("FAIL %s: message \"%s\" does not mention \"%s\"\n", name, why, needle);
-        failures++;
-    }
+    if (elf_check(im->bytes, im->len, LIMIT, &info, why, sizeof(why)) == 0)
+        CHECKF(0, "%s: accepted a bad image", name);
+    else
+        CHECKF(strstr(why, needle), "%s: message \"%s\" does not mention \"%s\"", name, why,
+               needle);
 }
 
 int main(void)
@@ -109,13 +103,10 @@ int main(void)
 
     make_valid(&im);
     expect_ok("valid", &im, &info);
-    checks++;
-    if (info.entry != 0xC0000010 || info.vstart != 0xC0000000 ||
-        info.vend != 0xC0004000 || info.phnum != 2) {
-        printf("FAIL valid: info entry %#x vstart %#x vend %#x phnum %u\n",
-               info.entry, info.vstart, info.vend, info.phnum);
-        failures++;
-    }
+    CHECKF(info.entry == 0xC0000010 && info.vstart == 0xC0000000 &&
+               info.vend == 0xC0004000 && info.phnum == 2,
+           "valid: info entry %#x vstart %#x vend %#x phnum %u", info.entry, info.vstart,
+           info.vend, info.phnum);
 
     make_valid(&im); im.len = 20;
     expect_refused("shorter than a header", &im, "truncated");
@@ -158,11 +149,7 @@ int main(void)
     make_valid(&im);
     phdr(&im, 1)->p_vaddr = 0xFBFFD000u;
     expect_ok("segment ending at the hole", &im, &info);
-    checks++;
-    if (info.vend != 0xFC000000u) {
-        printf("FAIL segment ending at the hole: vend %#x\n", info.vend);
-        failures++;
-    }
+    CHECKF(info.vend == 0xFC000000u, "segment ending at the hole: vend %#x", info.vend);
     /* Segments sharing a page but not bytes do not overlap. */
     make_valid(&im);
     phdr(&im, 0)->p_memsz = 0x800; phdr(&im, 0)->p_filesz = 0x800;
@@ -177,11 +164,8 @@ int main(void)
     /* ... and the overlap check still finds every overlap. */
     make_many(&im, ELF_MAX_PHNUM);
     expect_ok("64 disjoint PT_LOADs in reverse order", &im, &info);
-    checks++;
-    if (info.vstart != 0xC0000000u || info.vend != 0xC0040000u) {
-        printf("FAIL 64 segments: vstart %#x vend %#x\n", info.vstart, info.vend);
-        failures++;
-    }
+    CHECKF(info.vstart == 0xC0000000u && info.vend == 0xC0040000u,
+           "64 segments: vstart %#x vend %#x", info.vstart, info.vend);
     make_many(&im, ELF_MAX_PHNUM); phdr(&im, 0)->p_vaddr = 0xC0000800u;
     expect_refused("last-placed segment overlaps the first", &im, "overlaps segment");
     make_many(&im, ELF_MAX_PHNUM); phdr(&im, 63)->p_memsz = 0x40000;
@@ -194,6 +178,5 @@ int main(void)
     *phdr(&im, 2) = (Elf32_Phdr){ PT_LOAD, 0x1000, 0xC0000400, 0xC0000400, 0, 0, 6, 0x1000 };
     expect_refused("empty segment between overlapping ones", &im, "overlaps segment 0");
 
-    printf("test_elf: %d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+    return check_summary("test_elf");
 }

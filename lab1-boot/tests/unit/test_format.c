@@ -7,17 +7,13 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <check.h>
 #include <common/format.h>
-
-static int failures, checks;
 
 static void expect(const char *got, int n, const char *want)
 {
-    checks++;
-    if (strcmp(got, want) || n != (int)strlen(want)) {
-        printf("FAIL: got \"%s\" (%d), want \"%s\"\n", got, n, want);
-        failures++;
-    }
+    CHECKF(!strcmp(got, want) && n == (int)strlen(want), "got \"%s\" (%d), want \"%s\"",
+           got, n, want);
 }
 
 int main(void)
@@ -38,12 +34,7 @@ int main(void)
     }
     n = pk_snprintf(b, sizeof b, "%lu %ld", 123456789UL, -5L); expect(b, n, "123456789 -5");
     /* Truncation: the buffer is always terminated, the full length returned. */
-    checks++;
     n = pk_snprintf(b, 6, "hello world");
-    if (n != 11 || strcmp(b, "hello")) {
-        printf("FAIL: truncation gave \"%s\" (%d)\n", b, n);
-        failures++;
-    }
-    printf("test_format: %d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+    CHECKF(n == 11 && !strcmp(b, "hello"), "truncation gave \"%s\" (%d)", b, n);
+    return check_summary("test_format");
 }

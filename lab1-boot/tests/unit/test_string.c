@@ -8,25 +8,19 @@
  * unit-sources: lab1-boot/common/string.c
  * unit-cflags: -fno-builtin -Dmemcpy=pk_memcpy -Dmemmove=pk_memmove -Dmemset=pk_memset -Dmemcmp=pk_memcmp -Dstrlen=pk_strlen -Dstrnlen=pk_strnlen -Dstrcmp=pk_strcmp -Dstrncmp=pk_strncmp -Dstrchr=pk_strchr -Dstrlcpy=pk_strlcpy -Dstrtoul=pk_strtoul
  */
-#include <stdio.h>
+#include <check.h>
 #include <common/string.h>
-
-static int failures, checks;
 
 static void expect_bytes(const char *what, const unsigned char *got,
                          const unsigned char *want, size_t n, size_t len,
                          size_t off)
 {
-    size_t i;
+    size_t i = 0;
 
-    checks++;
-    for (i = 0; i < n; i++)
-        if (got[i] != want[i]) {
-            printf("FAIL: %s len %zu offset %zu: byte %zu is %#x, want %#x\n",
-                   what, len, off, i, got[i], want[i]);
-            failures++;
-            return;
-        }
+    while (i < n && got[i] == want[i])
+        i++;
+    CHECKF(i == n, "%s len %zu offset %zu: byte %zu is %#x, want %#x", what, len, off, i,
+           i < n ? got[i] : 0, i < n ? want[i] : 0);
 }
 
 int main(void)
@@ -43,10 +37,8 @@ int main(void)
                     dst[i] = ref[i] = 0xEE; /* guard bytes */
                 for (i = 0; i < len; i++)
                     ref[8 + doff + i] = src[soff + i];
-                if (memcpy(dst + 8 + doff, src + soff, len) != dst + 8 + doff) {
-                    printf("FAIL: memcpy did not return dst\n");
-                    failures++;
-                }
+                CHECKF(memcpy(dst + 8 + doff, src + soff, len) == dst + 8 + doff,
+                       "memcpy did not return dst");
                 expect_bytes("memcpy", dst, ref, sizeof(dst), len, doff);
 
                 for (i = 0; i < len; i++)
@@ -76,6 +68,5 @@ int main(void)
         ref[i] = 0xFF;
     expect_bytes("memset 0x1FF", dst, ref, 8, 8, 0);
 
-    printf("test_string: %d checks, %d failed\n", checks, failures);
-    return failures != 0;
+    return check_summary("test_string");
 }

@@ -72,6 +72,9 @@ unsigned long guest_cr2(void);
  */
 int enter_user(void (*entry)(void), unsigned long user_esp);
 void return_from_user(int code) __attribute__((noreturn));
+/* A system-call handler for programs that only exit: SYS_exit makes
+ * enter_user return its code, any other number gets -ENOSYS (38). */
+void exit_only_syscall(struct trap_frame *f);
 int make_user_pages(void);
 
 /* System calls (int $0x80, number in %eax, arguments in %ebx %ecx %edx). */

@@ -32,6 +32,12 @@ int virq_can_wake(struct vcpu *v, unsigned int virq);
 int event_pending(struct vcpu *v);
 /* Given (hv/debug_virq.c, weak; lab 5 adds timers): can anything wake v? */
 int event_source_armed(struct vcpu *v);
+/* Given (hv/debug_virq.c): debug_virq's period check, 0 or -EINVAL with
+ * a message (lab 5's debug_virq checks the same). */
+long debug_virq_check_period(unsigned long period);
+/* Given (hv/sched_op.c): halt until v's domain is no longer blocked, or
+ * end it if nothing could wake it (lab 5: a block inside a multicall). */
+void idle_until_woken(struct vcpu *v);
 
 /*
  * Atomic bit operations on the shared page: the guest changes it too.

@@ -161,6 +161,8 @@ long aspace_map(struct aspace *as, unsigned long va, unsigned long pfn, uint32_t
 long aspace_unmap(struct aspace *as, unsigned long va);
 /* The entry that maps user address va (0 if none); the L1 is readable. */
 uint32_t aspace_pte(const struct aspace *as, unsigned long va);
+/* How many pages of [USER_VIRT_BASE, USER_VIRT_END) as maps. */
+unsigned int aspace_mapped_pages(const struct aspace *as);
 /* Flush the queue, then load as's page directory (NEW_BASEPTR). */
 long aspace_switch(struct aspace *as);
 /* Back to the bootstrap page directory. */

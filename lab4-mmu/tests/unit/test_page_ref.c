@@ -15,20 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <check.h>
 #include <hv/page_type.h>
 
 struct page_info frame_table[MAX_FRAMES];
 unsigned long max_page = 64;
-
-static int failures, checks;
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        checks++;                                                           \
-        if (!(cond)) {                                                      \
-            failures++;                                                     \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
-        }                                                                   \
-    } while (0)
 
 /* ---- stubs ---- */
 static int validate_result = 1, nr_alloc, nr_free_type, nr_freed, nr_flush;
@@ -216,6 +207,5 @@ int main(void)
     test_types();
     test_self_reference();
     test_pairs();
-    printf("%d checks, %d failed\n", checks, failures);
-    return failures != 0;
+    return check_summary("test_page_ref");
 }

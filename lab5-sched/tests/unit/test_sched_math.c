@@ -4,18 +4,8 @@
  * publishes to guests, and BVT's virtual time.  Compiled for x86_64 by
  * `make unit`.
  */
-#include <stdio.h>
+#include <check.h>
 #include <hv/sched_math.h>
-
-static int failures, checks;
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        checks++;                                                           \
-        if (!(cond)) {                                                      \
-            failures++;                                                     \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
-        }                                                                   \
-    } while (0)
 
 /* |a - b| <= tol */
 static int near(uint64_t a, uint64_t b, uint64_t tol)
@@ -116,6 +106,5 @@ int main(void)
 {
     test_scale();
     test_bvt();
-    printf("%s: %d checks, %d failed\n", __FILE__, checks, failures);
-    return failures != 0;
+    return check_summary("test_sched_math");
 }

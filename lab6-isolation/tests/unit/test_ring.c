@@ -10,18 +10,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <check.h>
 #include <guest/ring.h>
 #include <public/io/blkif.h>
-
-static int failures, checks;
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        checks++;                                                           \
-        if (!(cond)) {                                                      \
-            failures++;                                                     \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
-        }                                                                   \
-    } while (0)
 
 /* guest/lib.h's report(): a skeleton's stub says what is missing. */
 void report(const char *fmt, ...);
@@ -175,6 +166,5 @@ int main(void)
     roundtrip(0xfffffff0u, 300, 128);  /* full batches across the wrap */
     test_full();
     test_hostile_index();
-    printf("%d checks, %d failed\n", checks, failures);
-    return failures != 0;
+    return check_summary("test_ring");
 }

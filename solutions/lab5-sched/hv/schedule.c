@@ -213,7 +213,7 @@ void schedule(void)
 
 /*
  * Exercise 6: the tick's scheduling work.  Only when the tick interrupted
- * a guest: in the idle loop (or block_in_place) the loop looks itself.
+ * a guest: in the idle loop (or lab 3's idle_until_woken) the loop looks itself.
  * Charge current, notice wakes, and preempt it if the best other runnable
  * domain is behind it by more than the context-switch allowance.
  */

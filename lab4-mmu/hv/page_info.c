@@ -100,6 +100,16 @@ __weak int audit_grant_mapping(struct domain *d, uint32_t e)
     (void)e;
     return 0;
 }
+/*
+ *   release_grant_mappings_in_l1(pg): the L1 in pg stops being one (lab
+ *     4's free_page_type, just before free_l1_table drops every entry's
+ *     references): forget the grant mappings its entries hold, or their
+ *     pins would stay with their references gone.  Lab 4: there are none.
+ */
+__weak void release_grant_mappings_in_l1(struct page_info *pg)
+{
+    (void)pg;
+}
 __weak void audit_granted_refs(struct domain *d, uint16_t *count,
                                               uint16_t *type)
 {

@@ -206,6 +206,50 @@ int audit_grant_mapping(struct domain *d, uint32_t e)
     return 0;
 }
 
+/* Does entry e map mapping m's frame as m was mapped? */
+static int maps_as_granted(l1_pgentry_t e, const struct grant_mapping *m)
+{
+    return (e & _PAGE_PRESENT) && PTE_MFN(e) == m->frame &&
+           !(e & _PAGE_RW) == !!(m->flags & GNTMAP_readonly);
+}
+
+/*
+ * Lab 4's documented weak hook (hv/page_info.c): the L1 in pg is freed as
+ * a table (the guest unpinned it and no page directory holds it).  Its
+ * entries' references are about to go (free_l1_table); a grant mapping in
+ * it goes with them: unpin it and free its handle, as unmap_grant_ref
+ * would.  A mapping is in pg if pg's entry at its host_addr maps it and
+ * the tables d runs on map it from no other L1 (then it is that one's).
+ */
+void release_grant_mappings_in_l1(struct page_info *pg)
+{
+    struct domain *d = page_get_owner(pg);
+    struct grant_table *gt = d ? gnttab_of(d) : NULL;
+    const l1_pgentry_t *pl1e = mfn_to_virt(page_to_mfn(pg));
+    unsigned int h;
+
+    for (h = 0; gt && h < MAPTRACK_MAX; h++) {
+        struct grant_mapping *m = &gt->maptrack[h];
+        unsigned long va = m->host_addr;
+        l2_pgentry_t l2e;
+
+        if (!m->flags || !maps_as_granted(pl1e[l1_table_offset(va)], m))
+            continue;
+        l2e = d->pt_base_mfn
+                  ? ((l2_pgentry_t *)mfn_to_virt(d->pt_base_mfn))[l2_table_offset(va)]
+                  : 0;
+        if ((l2e & _PAGE_PRESENT) && PTE_MFN(l2e) != page_to_mfn(pg) &&
+            maps_as_granted(((l1_pgentry_t *)mfn_to_virt(PTE_MFN(l2e)))[l1_table_offset(va)],
+                            m))
+            continue;
+        printk("d%u: the L1 in frame %#lx is freed holding grant mapping %u (d%u ref "
+               "%u at %#lx): unmapped with it\n",
+               d->domain_id, page_to_mfn(pg), h, m->dom, m->ref, va);
+        gnttab_unpin(m->dom, m->ref, !!(m->flags & GNTMAP_readonly));
+        m->flags = 0;
+    }
+}
+
 /* ... and the references other domains' grant mappings hold on d's frames. */
 void audit_granted_refs(struct domain *d, uint16_t *want_count, uint16_t *want_type)
 {

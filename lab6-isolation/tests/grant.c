@@ -275,6 +275,48 @@ static long map_raw(uint64_t host_addr, uint32_t flags, grant_ref_t ref, domid_t
     return rc < 0 ? rc : op.status;
 }
 
+/*
+ * A grant mapped in an L1 of ours that then goes: dropped from the page
+ * directory and unpinned, so lab 4 frees it as a table.  Its references
+ * go with it; the mapping must go too (its pin, its handle), or the
+ * granter would see its page mapped for good.
+ */
+static void grant_in_freed_l1(domid_t peer)
+{
+    const uint32_t *l2 = (const uint32_t *)start_info->pt_base;
+    unsigned long slot, pfn = pfn_alloc(), mfn;
+    uint64_t l2e_ma;
+    grant_handle_t h = 0;
+    long pin, rc = -999, unpin = -999, unmap = -999;
+
+    for (slot = 1; slot < HV_FIRST_SLOT && (l2[slot] & _PAGE_PRESENT); slot++)
+        ;
+    if (pfn == PFN_NONE || slot == HV_FIRST_SLOT) {
+        report("hostile freed_l1 no_room");
+        return;
+    }
+    mfn = pfn_to_mfn(pfn);
+    l2e_ma = ((uint64_t)virt_to_mfn(l2) << PAGE_SHIFT) + slot * 4;
+    memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
+    kernel_map_pfn(pfn, 0);
+    pmap_flush();
+    pin = mmuext(MMUEXT_PIN_L1_TABLE, mfn);
+    if (pin == 0) {
+        queue_pt_update(l2e_ma, MAKE_PTE(mfn, _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED));
+        pmap_flush();
+        rc = gnttab_map(peer, REF_RO, slot << 22, 1, &h);
+        queue_pt_update(l2e_ma, 0);
+        pmap_flush();
+        unpin = mmuext(MMUEXT_UNPIN_TABLE, mfn); /* the L1 is freed */
+        unmap = rc ? -999 : gnttab_unmap(slot << 22, h);
+    }
+    report("hostile freed_l1 pin=%ld map=%ld unpin=%ld unmap=%ld audit=%lu", pin, rc, unpin,
+           unmap, audit());
+    kernel_map_pfn(pfn, 1);
+    pmap_flush();
+    pfn_free(pfn);
+}
+
 static void hostile(domid_t peer)
 {
     unsigned long va = page_va(), l1va, i;
@@ -335,6 +377,8 @@ static void hostile(domid_t peer)
            HYPERVISOR_update_va_mapping(va, MAKE_PTE(virt_to_mfn((void *)va),
                                                      _PAGE_PRESENT | _PAGE_RW),
                                         UVMF_INVLPG));
+
+    grant_in_freed_l1(peer);
 
     /* Over our own page table: the entry that maps our kernel's L1 (read
      * only) becomes the grant; the L1 itself is untouched. */

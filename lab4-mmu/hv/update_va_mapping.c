@@ -55,7 +55,7 @@ static long do_update_va_mapping(unsigned long va, unsigned long val_lo,
     if (lab4_unchecked)
         return -ENOSYS;
     /* Only unmap_grant_ref may remove a grant mapping (hv/page_info.c). */
-    l2e = va < HYPERVISOR_VIRT_START
+    l2e = va < HYPERVISOR_VIRT_START && domain_holds_grant_mappings(d)
               ? ((l2_pgentry_t *)mfn_to_virt(d->pt_base_mfn))[l2_table_offset(va)]
               : 0;
     if ((l2e & _PAGE_PRESENT) &&

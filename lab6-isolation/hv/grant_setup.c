@@ -206,6 +206,23 @@ int audit_grant_mapping(struct domain *d, uint32_t e)
     return 0;
 }
 
+/*
+ * Lab 4's documented weak hook (hv/page_info.c): may d hold a grant
+ * mapping?  Yes if any of its maptrack slots is in use; lab 4's
+ * mmu_update and update_va_mapping then look for one among the entries
+ * they replace.
+ */
+int domain_holds_grant_mappings(struct domain *d)
+{
+    struct grant_table *gt = gnttab_of(d);
+    unsigned int h;
+
+    for (h = 0; gt && h < MAPTRACK_MAX; h++)
+        if (gt->maptrack[h].flags)
+            return 1;
+    return 0;
+}
+
 /* Does entry e map mapping m's frame as m was mapped? */
 static int maps_as_granted(l1_pgentry_t e, const struct grant_mapping *m)
 {

@@ -59,6 +59,8 @@
  *                        hv/page_type.h lab 4 domain_mm.c   lab 6 grant_setup.c
  *    release_grant_mappings_in_l1
  *                        hv/page_type.h lab 4 page_info.c   lab 6 grant_setup.c
+ *    domain_holds_grant_mappings
+ *                        hv/page_type.h lab 4 page_info.c   lab 6 grant_setup.c
  *
  * The lab an entry belongs to is never typed by hand: the Makefile
  * compiles every file with -DPARAKEET_LAB=N, N taken from the labN-...

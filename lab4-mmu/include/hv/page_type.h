@@ -190,6 +190,8 @@ int relinquish_shared_frame(struct domain *d, struct page_info *pg);
 /* (hv/page_info.c) the L1 in pg is freed as a table: forget the grant
  * mappings its entries hold (their references go with the L1's). */
 void release_grant_mappings_in_l1(struct page_info *pg);
+/* (hv/page_info.c) may d hold any grant mapping now?  0 until lab 6. */
+int domain_holds_grant_mappings(struct domain *d);
 /* Given (hv/page_info.c): does the L1 entry at pl1e, one of d's, hold a
  * grant mapping?  mmu_update and update_va_mapping refuse to replace one. */
 int l1e_holds_grant(const l1_pgentry_t *pl1e, struct domain *d);

@@ -255,7 +255,7 @@ static long do_mmu_update(unsigned long ureqs, unsigned long count,
 
     if (lab4_unchecked) /* asked before the domain first ran */
         return mmu_update_unchecked(ureqs, count, pdone, foreigndom);
-    n = first_grant_overwrite(ureqs, count, d);
+    n = domain_holds_grant_mappings(d) ? first_grant_overwrite(ureqs, count, d) : count;
     rc = mmu_update_checked(ureqs, n, pdone, foreigndom);
     if (rc || n == count)
         return rc;

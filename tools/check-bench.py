@@ -31,7 +31,7 @@ baseline tools/bench-baseline.ini:
 Counts are deterministic, so this check cannot flake: the same build gives
 the same numbers on every run.
 
-usage: tools/check-bench.py [--build DIR] [--update] [--emu qemu|bochs|both]
+usage: tools/check-bench.py [--build DIR] [--update] [--emu qemu|bochs|both] | --self-test
 """
 
 import argparse
@@ -134,16 +134,77 @@ def load_baseline():
     return {k: int(v) for k, v in cp["instructions"].items()} if "instructions" in cp else {}
 
 
+HEADER = ("# tools/bench-baseline.ini - instructions per operation of the labs'\n"
+          "# benchmark guests (REF=all), as tools/check-bench.py measures them.\n"
+          "# Rewritten by `tools/check-bench.py --update`; commit it with the change\n"
+          "# that moved the figures and say why in the commit message.\n"
+          "# measured on -\n\n[instructions]\n")
+
+
+def rewrite_baseline(text, figures, note):
+    """The baseline file's text with figures' values: every comment, blank
+    line and the order of the figures kept (the comments say which guest
+    measures what); a figure no longer measured dropped, a new one added
+    at the end under a comment asking for one.  Returns (text, added,
+    dropped)."""
+    out, seen, dropped = [], set(), []
+    for line in text.splitlines():
+        m = re.match(r"^(\w+)\s*=", line)
+        if m:
+            if m.group(1) in figures:
+                out.append("%s = %d" % (m.group(1), figures[m.group(1)]))
+                seen.add(m.group(1))
+            else:
+                dropped.append(m.group(1))
+            continue
+        out.append("# " + note if line.startswith("# measured on") else line)
+    added = [k for k in figures if k not in seen]
+    if added:
+        out.append("# added by --update (%s): say which guest measures these" % note)
+        out += ["%s = %d" % (k, figures[k]) for k in added]
+    return "\n".join(out) + "\n", added, dropped
+
+
 def write_baseline(figures, note):
+    try:
+        with open(BASELINE) as f:
+            text = f.read()
+    except FileNotFoundError:
+        text = HEADER
+    text, added, dropped = rewrite_baseline(text, figures, note)
     with open(BASELINE, "w") as f:
-        f.write("# tools/bench-baseline.ini - instructions per operation of lab 3's,\n"
-                "# lab 4's, lab 5's and lab 6's benchmark guests (REF=all), as tools/check-bench.py\n"
-                "# measures them.\n"
-                "# Rewritten by `tools/check-bench.py --update`; commit it with the change\n"
-                "# that moved the figures and say why in the commit message.\n"
-                "# %s\n\n[instructions]\n" % note)
-        for k, v in figures.items():
-            f.write("%s = %d\n" % (k, v))
+        f.write(text)
+    for what, names in (("added", added), ("dropped (not measured any more)", dropped)):
+        if names:
+            print("check-bench: %s: %s" % (what, ", ".join(names)))
+
+
+def self_test() -> int:
+    """--self-test: --update keeps the committed baseline's comments and
+    order, changes only values, drops and adds figures as it says."""
+    with open(BASELINE) as f:
+        text = f.read()
+    figures = load_baseline()
+    same, added, dropped = rewrite_baseline(text, figures, "measured on qemu, bochs")
+    problems = []
+    if (same, added, dropped) != (text, [], []):
+        problems.append("rewriting the baseline with its own figures changed it")
+    first, second = list(figures)[:2]
+    moved = dict(figures, **{first: figures[first] + 1, "a_new_figure": 7})
+    del moved[second]
+    out, added, dropped = rewrite_baseline(text, moved, "measured on qemu")
+    comments = [line for line in text.splitlines() if line.startswith("#") and "measured on" not in line]
+    if [line for line in out.splitlines() if line.startswith("#") and "measured on" not in line
+            and "added by --update" not in line] != comments:
+        problems.append("the comments were not kept")
+    if added != ["a_new_figure"] or dropped != [second]:
+        problems.append("added %s dropped %s, expected ['a_new_figure'] and ['%s']" % (added, dropped, second))
+    if "%s = %d" % (first, figures[first] + 1) not in out.splitlines() or "# measured on qemu" not in out:
+        problems.append("a changed value or the note is missing")
+    for p in problems:
+        print("check-bench self-test: " + p)
+    print("check-bench self-test: %s" % ("FAILED" if problems else "ok"))
+    return 1 if problems else 0
 
 
 def main() -> int:
@@ -152,7 +213,10 @@ def main() -> int:
                     help="lab 3's build directory (default build/lab3-refall); lab 4's is build/lab4-refall")
     ap.add_argument("--emu", default="both", choices=["qemu", "bochs", "both"])
     ap.add_argument("--update", action="store_true", help="rewrite the baseline from this run")
+    ap.add_argument("--self-test", action="store_true", help="check --update's rewriting, boot nothing")
     args = ap.parse_args()
+    if args.self_test:
+        return self_test()
     os.chdir(ROOT)
     todo = [(lab, guest, args.build if (args.build and lab == 3) else build, done)
             for lab, guest, build, done in suites()]

@@ -10,6 +10,7 @@
  *   switch space         mmuext NEW_BASEPTR            mov %cr3
  *   events off/on        the vcpu's upcall mask        cli / sti
  *   timer event          (lab 5's bench_sched)         the PIT's IRQ 0
+ *   disk read            (lab 6's bench_io)            a copy from the image
  *   console, results     console_io, test_report       the UARTs
  *
  * bench/bench.c is compiled unchanged against either backend.
@@ -63,6 +64,14 @@ void port_irq_enable(void);
  * 0: this port does not measure it (paravirtualised, lab 5's
  * tests/bench_sched.c measures set_timer_op -> VIRQ_TIMER handler). */
 uint64_t port_timer_latency(void);
+
+/* Read count (1-8) 512-byte sectors from sector on into buf: 0, or -1
+ * if this port has no disk or the range is not on it.  Native: the disk
+ * image is a Multiboot module and a read copies its sectors, as lab 6's
+ * disk_io hypercall does for domain 0.  Paravirtual: always -1 - a guest
+ * reads through lab 6's split driver, which needs a second domain, so
+ * lab 6's tests/bench_io.c measures that side of the workload. */
+int port_block_read(unsigned long sector, unsigned int count, void *buf);
 
 unsigned long port_frame_alloc(void); /* a zeroed... or not: a free frame */
 void port_frame_free(unsigned long frame);

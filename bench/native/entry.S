@@ -18,6 +18,9 @@
 _start:
         cli                             /* no interrupts until we say so  */
         movl    $boot_stack_top, %esp   /* a stack of our own             */
+        pushl   %ebx                    /* native_main's 2nd argument: the
+                                           Multiboot information (physical) */
+        pushl   %eax                    /* its 1st: the loader's magic    */
         call    native_main             /* never returns                  */
 1:      hlt
         jmp     1b

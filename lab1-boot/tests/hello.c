@@ -98,17 +98,33 @@ static unsigned long check_mfn_list(void)
     return bad;
 }
 
+/*
+ * Is every word of the page at p zero?  `repe scasl` compares %eax (0)
+ * with word after word and stops at the first that differs; ZF says
+ * whether the last one compared was equal.  One string instruction
+ * instead of a C loop of seven instructions a word: this check reads
+ * every free page of every hello guest (3 M words in lab 1's boot test),
+ * and the C loop was two thirds of such a test's instructions, which
+ * Bochs pays for one by one.
+ */
+static int page_is_zero(const unsigned long *p)
+{
+    unsigned long words = 1024;
+    int zero;
+
+    __asm__ volatile("repe scasl"
+                     : "=@ccz"(zero), "+c"(words), "+D"(p)
+                     : "a"(0UL), "m"(*(const unsigned long(*)[1024])p));
+    return zero;
+}
+
 /* How many pages the bootstrap left free are not all zero? */
 static unsigned long count_dirty_pages(void)
 {
-    unsigned long pfn, i, dirty = 0;
+    unsigned long pfn, dirty = 0;
 
-    for (pfn = start_info->first_free_pfn; pfn < start_info->nr_pages; pfn++) {
-        const unsigned long *p = (const unsigned long *)(VIRT_BASE + pfn * 4096);
-        for (i = 0; i < 1024 && !p[i]; i++)
-            ;
-        dirty += i < 1024;
-    }
+    for (pfn = start_info->first_free_pfn; pfn < start_info->nr_pages; pfn++)
+        dirty += !page_is_zero((const unsigned long *)(VIRT_BASE + pfn * 4096));
     return dirty;
 }
 

@@ -437,3 +437,12 @@ unsigned long hv_free_frames(void)
         return ~0UL;
     return pi.nr_free;
 }
+
+unsigned long hv_owned_frames(void)
+{
+    struct parakeet_page_info pi;
+
+    if (HYPERVISOR_page_info(0, &pi) < 0)
+        return ~0UL;
+    return pi.nr_owned;
+}

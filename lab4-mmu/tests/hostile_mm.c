@@ -466,14 +466,14 @@ static void batch_class(void)
 int main(void)
 {
     const char *op = cmdline_option("op");
-    unsigned long hv_free0;
+    unsigned long owned0;
     long rc;
 
     rc = traps_init();
     pmap_init();
     demand_paging_init(0, 0, USER_VIRT_END); /* its page-fault handler: class m2p */
     spare_pfn = pfn_alloc();
-    hv_free0 = hv_free_frames();
+    owned0 = hv_owned_frames();
     rc = rc ?: aspace_create(&as);
     rc = rc ?: aspace_switch(&as);
     report("init=%ld", rc);
@@ -490,7 +490,12 @@ int main(void)
     else if (!strcmp(op, "batch"))
         batch_class();
     rc = aspace_destroy(&as);
-    report("alive destroy=%ld hv_frames_lost=%ld", rc,
-           (long)(hv_free0 - hv_free_frames()));
+    /* Every frame we owned before the attacks is still ours: none was
+     * taken by a refused request.  (The machine's free count would say
+     * the same only while nothing else runs: from lab 5 the next domain
+     * runs beside us and gives its frames back whenever it ends.  The
+     * grader checks the machine as a whole at the end of the run: the
+     * free count then must equal the one at boot.) */
+    report("alive destroy=%ld own_frames_lost=%ld", rc, (long)(owned0 - hv_owned_frames()));
     return 0;
 }

@@ -203,5 +203,8 @@ int pmap_enter_user(void (*entry)(void), unsigned long user_esp);
 long report_frame(const char *tag, unsigned long mfn);
 /* Frames free in the whole machine (~0UL if page_info fails). */
 unsigned long hv_free_frames(void);
+/* Frames this domain owns (~0UL if page_info fails): unlike the free
+ * count, no other domain moves it, even when domains run side by side. */
+unsigned long hv_owned_frames(void);
 
 #endif /* GUEST_PMAP_H */

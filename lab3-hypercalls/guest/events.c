@@ -45,6 +45,7 @@ static inline void set_bit(unsigned int nr, volatile unsigned long *addr)
  * (the handout, exercise 7).
  */
 #define NR_PORTS 64                /* Parakeet's ports (Xen's 32-bit ABI has 1024) */
+#define NR_WORDS (NR_PORTS / 32)   /* words of evtchn_pending */
 
 void do_hypervisor_callback(void);
 void do_hypervisor_callback(void)

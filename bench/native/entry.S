@@ -4,6 +4,8 @@
  * machine with no hypervisor, and the jump to native_main() in ring 0.
  * Traps use lab 2's guest/trap_entry.S unchanged, as the guest does.
  */
+#include <common/virtual_wire.h>
+
         .set    MB_MAGIC, 0x1BADB002
         .set    MB_FLAGS, 0x00000003    /* page-aligned modules, memory map */
 
@@ -21,6 +23,9 @@ _start:
         pushl   %ebx                    /* native_main's 2nd argument: the
                                            Multiboot information (physical) */
         pushl   %eax                    /* its 1st: the loader's magic    */
+        virtual_wire                    /* the PIC's IRQ 0 reaches the CPU,
+                                           whatever the firmware did
+                                           (common/virtual_wire.h)        */
         call    native_main             /* never returns                  */
 1:      hlt
         jmp     1b

@@ -9,11 +9,14 @@
  * on every other symbol must be translated to its physical address by
  * subtracting DIRECTMAP_VIRT_START.
  *
- * Steps: fill the boot page tables so that machine memory 0..56 MiB appears
- * both at 0 (identity, so the instruction after enabling paging still has
- * a mapping) and at 0xFC400000 (the direct map); load %cr3; turn on paging
- * with CR0.WP; jump to the high address; set up the stack; call C.
+ * Steps: let the PIC's interrupts through the local APIC (see
+ * common/virtual_wire.h); fill the boot page tables so that machine
+ * memory 0..56 MiB appears both at 0 (identity, so the instruction after
+ * enabling paging still has a mapping) and at 0xFC400000 (the direct
+ * map); load %cr3; turn on paging with CR0.WP; jump to the high address;
+ * set up the stack; call C.
  */
+#include <common/virtual_wire.h>
 #include <hv/config.h>
 
 #define PA(sym) ((sym) - DIRECTMAP_VIRT_START)
@@ -36,6 +39,9 @@ start:
         cld
         movl    %eax, %esi              /* keep the Multiboot magic         */
         movl    %ebx, %edi              /* keep the multiboot_info address  */
+
+        virtual_wire                    /* PIC -> CPU, whatever the firmware
+                                           did (common/virtual_wire.h)    */
 
         /*
          * Page-table entries: boot_l1 is DIRECTMAP_NR_L1 contiguous page

@@ -19,6 +19,8 @@
 #define COMMON_VIRTUAL_WIRE_H
 
 #ifdef __ASSEMBLER__
+/* Assembler, which clang-format would take for C: */
+/* clang-format off */
 
 #define CPUID_1_EDX_APIC (1 << 9)  /* CPUID leaf 1, %edx: has a local APIC */
 #define MSR_IA32_APIC_BASE 0x1B
@@ -45,5 +47,6 @@
 9:
 .endm
 
+/* clang-format on */
 #endif /* __ASSEMBLER__ */
 #endif /* COMMON_VIRTUAL_WIRE_H */

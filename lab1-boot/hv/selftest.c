@@ -23,8 +23,16 @@
 extern char _start[], _erodata[];
 static uint32_t integrity_sum;
 
-/* FNV-1a: simple, and any changed byte changes the sum. */
-static uint32_t checksum(const uint8_t *p, const uint8_t *end)
+/*
+ * FNV-1a over 32-bit words: simple, and any changed byte changes the sum
+ * (each step, xor then multiply by an odd number, is a one-to-one map of
+ * the running sum, so two images that differ in one word never meet
+ * again).  A word at a time, because it runs at boot and whenever a
+ * domain ends: byte by byte it cost about 340 000 instructions a time.
+ * _start is page-aligned and _erodata word-aligned (hv.ld), so words
+ * cover the image exactly.
+ */
+static uint32_t checksum(const uint32_t *p, const uint32_t *end)
 {
     uint32_t h = 2166136261u;
     for (; p < end; p++)
@@ -34,13 +42,13 @@ static uint32_t checksum(const uint8_t *p, const uint8_t *end)
 
 void integrity_init(void)
 {
-    integrity_sum = checksum((uint8_t *)_start, (uint8_t *)_erodata);
+    integrity_sum = checksum((uint32_t *)_start, (uint32_t *)_erodata);
 }
 
 /* Returns 1 if the hypervisor's text and read-only data are unchanged. */
 int integrity_check(void)
 {
-    uint32_t now = checksum((uint8_t *)_start, (uint8_t *)_erodata);
+    uint32_t now = checksum((uint32_t *)_start, (uint32_t *)_erodata);
     if (now != integrity_sum) {
         printk("INTEGRITY: hypervisor text/rodata changed (checksum %#x, was %#x)\n",
                now, integrity_sum);
@@ -77,13 +85,62 @@ static const char *frame_must_not_be_free(unsigned long mfn)
     return in_ram ? NULL : "not RAM";
 }
 
-/* How many frames below MAX_FRAMES may be handed out (exercise 1's free count). */
+/*
+ * The rule above looks at a frame only by comparing its first and last
+ * byte with a few addresses: 1 MiB, the ends of the image, of each module
+ * and of each memory-map region.  An address a can change an answer only
+ * at frame a / PAGE_SIZE (where "end > a" starts to hold) or at the frame
+ * a rounds up to (where "pa < a" stops holding).  The first such frame
+ * after mfn, as seen from one address: */
+static unsigned long next_change(unsigned long next, unsigned long mfn, uint64_t a)
+{
+    uint64_t down = a >> PAGE_SHIFT, up = (a + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+    if (down > mfn && down < next)
+        next = (unsigned long)down;
+    if (up > mfn && up < next)
+        next = (unsigned long)up;
+    return next;
+}
+
+/* The first frame after mfn (at most MAX_FRAMES) whose answer may differ. */
+static unsigned long next_boundary(unsigned long mfn)
+{
+    const struct boot_info *bi = &boot_info;
+    unsigned long next = MAX_FRAMES;
+    unsigned int i;
+
+    next = next_change(next, mfn, 1UL << 20);
+    next = next_change(next, mfn, bi->hv_start);
+    next = next_change(next, mfn, bi->hv_end);
+    for (i = 0; i < bi->nr_modules; i++) {
+        next = next_change(next, mfn, bi->modules[i].start);
+        next = next_change(next, mfn, bi->modules[i].end);
+    }
+    for (i = 0; i < bi->nr_memmap; i++) {
+        next = next_change(next, mfn, bi->memmap[i].addr);
+        next = next_change(next, mfn, bi->memmap[i].addr + bi->memmap[i].len);
+    }
+    return next;
+}
+
+/*
+ * How many frames below MAX_FRAMES may be handed out (exercise 1's free
+ * count).  Between two boundaries every frame gets the same answer, so
+ * the rule is asked once per stretch of frames, not once per frame: a
+ * frame at a time, this cost 3.4 million instructions at every boot
+ * (14 336 frames, each against every region).  tests/unit/test_selftest.c
+ * compares the two ways on random memory maps.
+ */
 unsigned long count_usable_frames(void)
 {
-    unsigned long mfn, n = 0;
+    unsigned long mfn, next, n = 0;
 
-    for (mfn = 0; mfn < MAX_FRAMES; mfn++)
-        n += !frame_must_not_be_free(mfn);
+    for (mfn = 0; mfn < MAX_FRAMES; mfn = next) {
+        next = next_boundary(mfn);
+        if (!frame_must_not_be_free(mfn))
+            n += next - mfn;
+    }
     return n;
 }
 

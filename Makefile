@@ -138,6 +138,7 @@ endif
 GUESTS := $(patsubst %.c,$(BUILD)/guests/%.elf,$(notdir $(TEST_SRCS)))
 
 HV := $(BUILD)/hv.elf
+HV_BOOT := $(BUILD)/hv-boot.elf
 LIBGUEST := $(BUILD)/libguest.a
 
 # ---------------------------------------------------------------- layering
@@ -225,7 +226,7 @@ deps:
 doctor:
 	@bash tools/doctor
 
-build: layering $(HV) $(GUESTS) lab-extras
+build: layering $(HV) $(HV_BOOT) $(GUESTS) lab-extras
 
 FLAGS_STAMP := $(call flags_stamp,$(BUILD))
 NATIVE_FLAGS_STAMP := $(call flags_stamp,build/bench)
@@ -243,6 +244,14 @@ $(BUILD)/obj/%.o: %.S $(FLAGS_STAMP) | toolchain
 $(HV): $(HV_OBJS) $(HV_LDS)
 	@$(call say,LD,$@)
 	$(Q)$(LD) $(LDFLAGS) -T $(HV_LDS) -o $@ $(HV_OBJS) $(LIBGCC)
+
+# What GRUB loads on Bochs (grader/emulators.py): hv.elf without its debug
+# sections.  GRUB's multiboot loader reads and moves the whole file byte
+# by byte: 4.4 M of its 49 M instructions for a 280 KB hv.elf, against
+# 70 KB stripped.  hv.elf keeps them, for GDB and addr2line.
+$(HV_BOOT): $(HV)
+	@$(call say,STRIP,$@)
+	$(Q)$(OBJCOPY) --strip-debug $< $@
 
 $(LIBGUEST): $(GUEST_OBJS)
 	@rm -f $@

@@ -421,14 +421,41 @@ static grant_ref_t pick_ref(void)
 }
 
 /* Is va the address of a grant mapping we hold? */
+/*
+ * How many of our grant mappings sit at each grant_va[] page: va_mapped()
+ * is asked up to eight times for every map it generates, and scanning
+ * map_va[] each time was a fifth of this guest's instructions.  Every
+ * change to map_va[] goes through set_map_va(), which keeps the counts.
+ */
+static unsigned int grant_va_maps[NR_GRANT_VA];
+
+static int grant_va_index(unsigned long va)
+{
+    int i;
+
+    for (i = 0; i < NR_GRANT_VA; i++)
+        if (grant_va[i] == va)
+            return i;
+    return -1;
+}
+
+static void set_map_va(unsigned int h, unsigned long va)
+{
+    int old = map_va[h] ? grant_va_index(map_va[h]) : -1, now = va ? grant_va_index(va) : -1;
+
+    if (old >= 0)
+        grant_va_maps[old]--;
+    if (now >= 0)
+        grant_va_maps[now]++;
+    map_va[h] = va;
+}
+
+/* Is one of our grant mappings at va (one of grant_va[])? */
 static int va_mapped(unsigned long va)
 {
-    unsigned int h;
+    int i = grant_va_index(va);
 
-    for (h = 0; h < 64; h++)
-        if (map_va[h] == va)
-            return 1;
-    return 0;
+    return i >= 0 && grant_va_maps[i] > 0;
 }
 
 /*
@@ -554,13 +581,13 @@ static void after_gnt(long rc, unsigned long cmd, unsigned long uop, unsigned lo
             if (m->handle >= 64 || (m->host_addr & 0xFFF) ||
                 m->host_addr >= HYPERVISOR_VIRT_START)
                 fail("map_accepted_host_addr", (unsigned long)m->host_addr);
-            map_va[m->handle] = (unsigned long)m->host_addr;
+            set_map_va(m->handle, (unsigned long)m->host_addr);
         } else if (cmd == GNTTABOP_unmap_grant_ref) {
             struct gnttab_unmap_grant_ref *u = p;
             if (u->status == 0x7777)
                 break;
             if (u->status == GNTST_okay && u->handle < 64)
-                map_va[u->handle] = 0;
+                set_map_va(u->handle, 0);
         } else if (cmd == GNTTABOP_setup_table) {
             struct gnttab_setup_table *s = p;
             if (s->status == 0x7777)
@@ -595,7 +622,7 @@ static void unmap_all(int sweep)
 
     for (h = 0; h < 64; h++) {
         if (map_va[h] && gnttab_unmap(map_va[h], h) == GNTST_okay)
-            map_va[h] = 0;
+            set_map_va(h, 0);
         for (v = 0; sweep && v < NR_GRANT_VA; v++)
             gnttab_unmap(grant_va[v], h);
     }

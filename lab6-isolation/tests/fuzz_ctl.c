@@ -420,7 +420,6 @@ static grant_ref_t pick_ref(void)
     return (rnd() % 2) ? rnd() % 16 : r[rnd() % NELEM(r)];
 }
 
-/* Is va the address of a grant mapping we hold? */
 /*
  * How many of our grant mappings sit at each grant_va[] page: va_mapped()
  * is asked up to eight times for every map it generates, and scanning

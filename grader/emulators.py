@@ -119,15 +119,28 @@ class SetupError(Exception):
 
 
 def module_paths(build: str, modules: List[Module]) -> List[str]:
-    """Absolute paths of the module files; SetupError names a missing one."""
+    """Absolute paths of the files to load as the modules: each guest's
+    copy without debug sections (guests-boot/, made by the Makefile) when
+    it was made from the guest in guests/, else that guest itself (lab 1's
+    malformed modules have no copy).  Both emulators load the same files,
+    so they report the same free frames.  SetupError names a missing one."""
     paths = []
     for m in modules:
         p = os.path.abspath(os.path.join(build, "guests", m.file))
         if not os.path.isfile(p):
             raise SetupError("module file %s not found (expected %s; did `make build` finish?)"
                              % (m.file, p))
-        paths.append(p)
+        paths.append(stripped_copy(p, os.path.join(build, "guests-boot", m.file)))
     return paths
+
+
+def stripped_copy(path: str, stripped: str) -> str:
+    """stripped when the Makefile made it from path (it is at least as
+    new), else path: a stale copy is never loaded."""
+    stripped = os.path.abspath(stripped)
+    if os.path.isfile(stripped) and os.path.getmtime(stripped) >= os.path.getmtime(path):
+        return stripped
+    return path
 
 
 def kernel_path(build: str, kernel: str = "hv.elf") -> str:
@@ -384,11 +397,9 @@ def boot_image(hv: str) -> str:
     this hv.elf, else hv itself.  GRUB reads and byte-moves the whole file:
     a 280 KB hv.elf cost Bochs 4.4 M instructions more than its 70 KB
     stripped copy (bochs.log ticks, 2026-12-02); what it loads is the same."""
-    stripped = os.path.join(os.path.dirname(hv), "hv-boot.elf")
-    if (os.path.basename(hv) == "hv.elf" and os.path.isfile(stripped)
-            and os.path.getmtime(stripped) >= os.path.getmtime(hv)):
-        return stripped
-    return hv
+    if os.path.basename(hv) != "hv.elf":
+        return hv
+    return stripped_copy(hv, os.path.join(os.path.dirname(hv), "hv-boot.elf"))
 
 
 _iso_locks: Dict[str, threading.Lock] = {}

@@ -568,7 +568,8 @@ def launch_bochs(build: str, modules: List[Module], hv_args: str, memory: int,
                 "cpu: ips=%d, reset_on_triple_fault=0" % BOCHS_IPS,
                 "clock: sync=none, time0=%d (seed, %sZ)" % (SEED, SEED_ISO),
                 "memory: %d MiB" % memory,
-                "iso: %s (a copy of %s on a %d MiB disc)" % (iso, cached, BOCHS_CD_BYTES >> 20),
+                "iso: %s (a copy of %s; the disc Bochs sees: %d bytes)"
+                % (iso, cached, os.path.getsize(iso)),
                 "modules: " + " | ".join(m.cmdline() for m in modules),
                 "hv_args: " + hv_args,
                 "bochsrc: %s" % rc]

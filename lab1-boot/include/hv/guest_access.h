@@ -26,9 +26,10 @@
 #include <hv/config.h>
 
 /*
- * All three are inline: they are on every hypercall that takes a pointer,
- * and for the usual constant `len` the compiler reduces a copy to a check
- * and the three loops' counts.
+ * All of them are inline: they are on every hypercall that takes a
+ * pointer, and for the usual constant `len` the compiler reduces a copy to
+ * a check and a row of movsl (up to eight words) or the three loops'
+ * counts.
  */
 
 /* The range [addr, addr+len) is entirely below the hypervisor hole. */
@@ -36,6 +37,35 @@ static inline int guest_range_ok(unsigned long addr, size_t len)
 {
     return addr < HYPERVISOR_VIRT_START &&
            len <= HYPERVISOR_VIRT_START - addr; /* also catches wrap-around */
+}
+
+/*
+ * The usual case: a length the compiler knows, of at most eight whole
+ * words (an evtchn_op, a multicall entry, a trap_info).  Then the copy is
+ * just that many movsl in a row - no counts, no loop - each with its own
+ * exception-table entry, so a fault still lands after the copy with %edi
+ * at the first word not copied.  `words` must be a compile-time constant
+ * (the "i" constraint): raw_copy_guest() only calls this when it is.
+ */
+static inline __attribute__((always_inline)) size_t
+raw_copy_guest_words(void *to, const void *from, size_t words)
+{
+    char *end = (char *)to + words * 4;
+    void *d = to;
+    const void *s = from;
+
+    __asm__ volatile(
+        "       .rept %c[words]\n"   /* one movsl per word...           */
+        "1:     movsl\n"
+        "       .section __ex_table, \"a\"\n"
+        "       .long 1b, 2f\n"       /* ...each may fault: resume at 2  */
+        "       .previous\n"
+        "       .endr\n"
+        "2:\n"
+        : "+D"(d), "+S"(s)
+        : [words] "i"(words)
+        : "memory");
+    return (size_t)(end - (char *)d);
 }
 
 /*
@@ -51,13 +81,16 @@ static inline int guest_range_ok(unsigned long addr, size_t len)
  * bench` counts instructions and QEMU (under -icount) counts a `rep` with
  * a non-zero count as one more than Bochs does (handouts/bench.md).
  */
-static inline size_t raw_copy_guest(void *to, const void *from, size_t len)
+static inline __attribute__((always_inline)) size_t
+raw_copy_guest(void *to, const void *from, size_t len)
 {
     size_t blocks = len / 32, words = len / 4 % 8, bytes = len % 4;
     char *end = (char *)to + len;
     void *d = to;
     const void *s = from;
 
+    if (__builtin_constant_p(len) && len % 4 == 0 && len <= 32)
+        return raw_copy_guest_words(to, from, len / 4);
     __asm__ volatile(
         "       jecxz 2f\n"            /* %ecx = blocks of eight words */
         "1:     movsl\n"               /* eight words, each its own  */

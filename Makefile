@@ -84,7 +84,12 @@ endif
 # -mstringop-strategy=unrolled_loop: gcc copies a structure (or zeroes
 # one) with plain moves, never `rep movsl`, which QEMU -icount and Bochs
 # count differently (make bench's instruction counts, handouts/bench.md).
+# -falign-jumps=1 -falign-loops=1: no padding before a loop or a jump
+# target.  -O2 pads them for real CPUs' instruction fetch, and the padding
+# is nops that run every time - instructions on both emulators' count,
+# and noise in GDB's disassembly.
 CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g -mstringop-strategy=unrolled_loop \
+  -falign-jumps=1 -falign-loops=1 \
   -ffreestanding -fno-pic -fno-pie -fno-stack-protector -nostdlib \
   -fno-omit-frame-pointer -fno-strict-aliasing -fno-asynchronous-unwind-tables \
   -mgeneral-regs-only -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \

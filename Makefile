@@ -74,10 +74,15 @@ PYTHON ?= python3
 # before Python starts (0.1 s a call on an idle machine, seconds on a busy
 # one), and a build runs python3 dozens of times, make test hundreds.  When
 # python3 is such a shim, the interpreter it stands for goes first on PATH
-# for everything make runs (recursive makes then find no shim).
+# for everything make runs (recursive makes then find no shim).  Asking
+# the shim which interpreter it stands for is itself such a call, so it is
+# asked once per build directory, when build/.python/python3 is missing or
+# its target is gone (after switching pyenv versions, rm -r build/.python).
 ifneq ($(findstring /shims/,$(shell command -v python3)),)
 PYTHON_DIR := $(CURDIR)/build/.python
+ifeq ($(shell test -x $(PYTHON_DIR)/python3 && echo y),)
 $(shell mkdir -p $(PYTHON_DIR) && ln -sfn "$$(python3 -c 'import sys; print(sys.executable)')" $(PYTHON_DIR)/python3)
+endif
 export PATH := $(PYTHON_DIR):$(PATH)
 endif
 

@@ -84,13 +84,14 @@ raw_copy_guest_words(void *to, const void *from, size_t words)
 static inline __attribute__((always_inline)) size_t
 raw_copy_guest(void *to, const void *from, size_t len)
 {
+    if (__builtin_constant_p(len) && len % 4 == 0 && len <= 32)
+        return raw_copy_guest_words(to, from, len / 4);
+
     size_t blocks = len / 32, words = len / 4 % 8, bytes = len % 4;
     char *end = (char *)to + len;
     void *d = to;
     const void *s = from;
 
-    if (__builtin_constant_p(len) && len % 4 == 0 && len <= 32)
-        return raw_copy_guest_words(to, from, len / 4);
     __asm__ volatile(
         "       jecxz 2f\n"            /* %ecx = blocks of eight words */
         "1:     movsl\n"               /* eight words, each its own  */

@@ -28,6 +28,7 @@ from spec import per_domain
 
 END_RE = re.compile(r"^end status=(-?\d+)\s*$", re.M)
 TODO_RE = re.compile(r"^.*\btodo: (LAB \d+ exercise \d+.*)$", re.M | re.I)
+EXERCISE_RE = re.compile(r"LAB (\d+) exercise (\d+)", re.I)   # in a todo line
 PANIC_RE = re.compile(r"^.*\bpanic: .*$", re.M)
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_]\w*)\}")
 
@@ -221,6 +222,19 @@ def match_per_domain(patterns: List[str], text: str, values: Dict[str, str], cha
     return None
 
 
+def needed_unfinished(test, todos: List[str]) -> List[str]:
+    """The todo lines among `todos` that name an exercise `test` lists in
+    its exercises= (its own lab's): with one of those not done, the test
+    cannot pass - tools/check-exercises.py proves, exercise by exercise,
+    that every test listing it fails naming it."""
+    need = []
+    for line in todos:
+        m = EXERCISE_RE.search(line)
+        if m and int(m.group(1)) == test.lab and m.group(2) in test.exercises:
+            need.append(line)
+    return need
+
+
 def unfinished(console: str, result: str) -> List[str]:
     """`todo: LAB L exercise E ...` lines (result channel first), unique."""
     seen = []
@@ -256,6 +270,15 @@ def verdict(test, console: str, result: str, outcome, emulator: str,
 
     if outcome.stop == "flood":
         v.kind, v.reason = "FLOOD", "output flood: %s; the run was stopped" % outcome.detail
+        return v
+    need = needed_unfinished(test, v.todos)
+    if outcome.stop == "unfinished" and v.end_status is None and need:
+        v.kind = "FAIL"
+        v.reason = ("stopped %.1f s in: %s is not done, and this test needs it "
+                    "(exercises = %s): the rest of the run could not pass" % (
+                        outcome.seconds, need[0].split(" is not done")[0],
+                        " ".join(test.exercises)))
+        v.expected = "every exercise in exercises = %s done" % " ".join(test.exercises)
         return v
     if v.end_status is None:
         if outcome.stop == "timeout":

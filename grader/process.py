@@ -12,6 +12,9 @@ stops it when:
   - nothing was printed for `idle` seconds      -> stop="timeout", detail="silent"
   - COM1 or COM2 output passes the cap         -> stop="flood"
   - Bochs logs a triple fault or a panic       -> stop="triple" / "panic"
+  - `hopeless` says it can no longer pass        -> stop="unfinished", HOPELESS_GRACE
+    seconds later (runtest.py: it reached an exercise the test needs that
+    is not done; a run that hangs there would otherwise wait out its timeout)
 otherwise the emulator exits by itself           -> stop="exit"
 """
 
@@ -22,13 +25,14 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from emulators import BOCHS_PANIC, BOCHS_SHUTDOWN, BOCHS_TRIPLE_FAULT, Launch
 
 POLL = 0.05                   # seconds between checks
 DEFAULT_MAX_OUTPUT = 1 << 20  # bytes per channel (1 MiB)
 MAX_BOCHS_LOG = 64 << 20      # Bochs' own log: a runaway logger is a flood too
+HOPELESS_GRACE = 1.0          # seconds a hopeless run goes on (its last words)
 
 LIVE = {}                     # pid -> Popen, every process group still running
 RUN_AS = None                 # grade.py --run-as: start emulators as this user (we are root)
@@ -42,7 +46,7 @@ class Stopped(OSError):
 
 @dataclass
 class RunOutcome:
-    stop: str                     # exit | timeout | flood | triple | panic
+    stop: str                     # exit | timeout | flood | triple | panic | unfinished
     returncode: Optional[int]     # emulator exit status (negative: signal)
     seconds: float                # wall time of the run
     first_output: Optional[float] = None  # when COM1/COM2 first grew (s)
@@ -173,16 +177,19 @@ class _LogScanner:
 
 def watch(p: subprocess.Popen, launch: Launch, timeout: Optional[float],
           max_output: int = DEFAULT_MAX_OUTPUT, idle: Optional[float] = None,
-          gentle: bool = False) -> RunOutcome:
+          gentle: bool = False,
+          hopeless: Optional[Callable[[], Optional[str]]] = None) -> RunOutcome:
     """Wait for the run to end or stop it (see the module comment).  idle:
     stop early when neither channel has grown for that many seconds.
     gentle: stop it with SIGTERM first (a QEMU recording a run then closes
-    its record/replay log properly; grader/replay.py)."""
+    its record/replay log properly; grader/replay.py).  hopeless: called
+    whenever the output grew; a string (why) means the run cannot pass."""
     t0 = time.monotonic()
     scanner = _LogScanner(launch.bochs_log)
     seen = 0
     first = last = None
     stop, detail = "exit", ""
+    doomed_at, why = None, ""     # when hopeless() first said so
     try:
         while True:
             rc = p.poll()
@@ -194,7 +201,14 @@ def watch(p: subprocess.Popen, launch: Launch, timeout: Optional[float],
                 last = now
                 if first is None:
                     first = now
+                if hopeless is not None and doomed_at is None:
+                    why = hopeless() or ""
+                    if why:
+                        doomed_at = now
             if rc is not None:
+                break
+            if doomed_at is not None and now - doomed_at > HOPELESS_GRACE:
+                stop, detail = "unfinished", why
                 break
             flooded = [k for k, v in sizes.items() if v > max_output]
             if flooded:

@@ -84,6 +84,41 @@ def run_one(test, emulator: str, build: str, outdir: str, timeout_scale: float =
     return run_shared([test], emulator, build, outdir, timeout_scale, max_output)[0]
 
 
+class Unfinished:
+    """process.watch's `hopeless` for a boot: reads COM1 and COM2 as they
+    grow, for `todo: LAB L exercise E` lines (a skeleton's stub prints one
+    when it is reached).  The boot is hopeless once every test sharing it
+    lists, in its exercises=, an exercise that said so: such a test fails
+    (checks.needed_unfinished), and a stub that leaves a guest waiting -
+    lab 6's rings, say - would otherwise hold the run to its timeout,
+    40 s of a student's grade for a verdict known in the first second."""
+
+    def __init__(self, tests, paths):
+        self.tests = tests
+        self.files = {p: [0, b""] for p in paths if p}   # path -> [offset, partial line]
+        self.todos = []
+
+    def __call__(self) -> Optional[str]:
+        for path, st in self.files.items():
+            try:
+                with open(path, "rb") as f:
+                    f.seek(st[0])
+                    data = f.read(1 << 20)
+            except OSError:
+                continue
+            st[0] += len(data)
+            lines = (st[1] + data).split(b"\n")
+            st[1] = lines.pop()          # an unfinished last line: next time
+            for line in lines:
+                m = checks.TODO_RE.search(line.decode("utf-8", "replace"))
+                if m:
+                    self.todos.append(m.group(1))
+        need = [checks.needed_unfinished(t, self.todos) for t in self.tests]
+        if not all(need):
+            return None
+        return "%s is not done" % checks.EXERCISE_RE.search(need[0][0]).group(0)
+
+
 def run_shared(tests, emulator: str, build: str, outdir: str, timeout_scale: float = 1.0,
                max_output: int = process.DEFAULT_MAX_OUTPUT):
     """Boot the first test's machine once and judge every test on its output
@@ -136,7 +171,8 @@ def run_shared(tests, emulator: str, build: str, outdir: str, timeout_scale: flo
     except OSError as e:
         v = checks.Verdict("ERROR", "could not start %s: %s" % (launch.argv[0], e))
         return records(launch, None, lambda t: v)
-    outcome = process.watch(p, launch, timeout, max_output, idle)
+    outcome = process.watch(p, launch, timeout, max_output, idle,
+                            hopeless=Unfinished(tests, (launch.console, launch.result)))
     if outcome.stop == "exit":
         outcome.detail = emulators.exit_detail(launch)
     # Read at most the cap (+ a little): a flood stops at the cap anyway.

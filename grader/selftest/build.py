@@ -11,7 +11,7 @@ import shutil
 import subprocess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VARIANTS = ["good", "wrong", "hang", "never", "flood", "triple", "silent", "todo"]
+VARIANTS = ["good", "wrong", "hang", "never", "flood", "triple", "silent", "todo", "stuck"]
 
 
 def toolprefix() -> str:

@@ -20,6 +20,9 @@
  *   SILENT  exits via port 0xF4 without `end status=` -> CRASH (silent exit)
  *   TODO    a skeleton: a `todo:` line, a panic, end status=3 -> FAIL naming
  *           the unfinished exercise
+ *   STUCK   a skeleton whose stub leaves it waiting: a `todo:` line, then it
+ *           spins -> FAIL "stopped" at once for a test listing that
+ *           exercise; TIMEOUT for one that does not
  */
 
 #define MB_MAGIC 0x1BADB002
@@ -77,6 +80,13 @@ _start:
     mov $0, %ax
     outw %ax, %dx
     jmp shutdown_bochs
+#endif
+
+#if defined(VARIANT_STUCK)
+    mov $COM2, %dx
+    mov $msg_todo, %esi
+    call puts
+1:  jmp 1b                      /* waits for what the stub never does */
 #endif
 
 #if defined(VARIANT_TODO)

@@ -27,8 +27,10 @@
 
 #define PIT_CH0 0x40
 #define PIT_CMD 0x43
-/* 5 ms of PIT time: exact to 1 part in 6000, short on both emulators. */
-#define CAL_PIT_TICKS 5966u
+/* 2 ms of PIT time: exact to 1 part in 2400 (a tick of the PIT), and
+ * short: under QEMU's -icount the wait costs an instruction a nanosecond
+ * (5 ms made it a quarter of every boot's instructions). */
+#define CAL_PIT_TICKS 2386u
 
 struct time_scale tsc_scale;
 uint64_t tsc_hz;

@@ -64,7 +64,16 @@ comma := ,
 # found the prefix is a name that cannot exist, so the `toolchain` check
 # below stops with one clear message instead of a host-gcc link error.
 TOOLPREFIX ?= $(shell sh tools/toolprefix 2>/dev/null || echo no-i386-toolchain-found-)
-CC := $(TOOLPREFIX)gcc
+CROSS_GCC := $(TOOLPREFIX)gcc
+# ccache, when installed (make deps installs it; CCACHE= turns it off):
+# make test builds every lab twice (student files, REF=all) and most
+# files are the same given code each time - 82 % of the compiles are
+# hits even on a fresh clone (12 builds: 66 s of CPU -> 42 s, measured
+# 2026-12-03).  Its cache is build/ccache, bounded (CCACHE_MAXSIZE), so
+# it goes with `make clean` and is never shared between two trees (a
+# submission graded beside another cannot reach its objects).
+CCACHE ?= $(if $(shell command -v ccache 2>/dev/null),ccache)
+CC := $(if $(CCACHE),env CCACHE_DIR='$(CURDIR)/build/ccache' CCACHE_MAXSIZE=100M $(CCACHE) )$(CROSS_GCC)
 LD := $(TOOLPREFIX)ld
 AR := $(TOOLPREFIX)ar
 OBJCOPY := $(TOOLPREFIX)objcopy
@@ -295,8 +304,8 @@ $(BUILD)/guests-boot/%.elf: $(BUILD)/guests/%.elf
 
 # One clear message when there is no cross compiler (tools/deps installs one).
 toolchain:
-	@command -v $(CC) >/dev/null 2>&1 || { \
-	  echo "error: no i386 cross compiler found$(if $(filter no-i386-toolchain-found-,$(TOOLPREFIX)), (tools/toolprefix tried i386-elf-$(comma) i686-elf-$(comma) i686-linux-gnu- and gcc -m32), (TOOLPREFIX='$(TOOLPREFIX)': no '$(CC)'))."; \
+	@command -v $(CROSS_GCC) >/dev/null 2>&1 || { \
+	  echo "error: no i386 cross compiler found$(if $(filter no-i386-toolchain-found-,$(TOOLPREFIX)), (tools/toolprefix tried i386-elf-$(comma) i686-elf-$(comma) i686-linux-gnu- and gcc -m32), (TOOLPREFIX='$(TOOLPREFIX)': no '$(CROSS_GCC)'))."; \
 	  echo "       run 'make deps' to install one, or set TOOLPREFIX=, e.g. TOOLPREFIX=i686-elf-"; \
 	  exit 1; }
 .PHONY: toolchain
@@ -431,10 +440,10 @@ UNIT_SRCS := $(foreach d,$(LAB_DIRS_ALL),$(wildcard $(d)/tests/unit/test_*.c))
 ABI_SRCS := $(foreach d,$(LAB_DIRS_ALL),$(wildcard $(d)/tests/abi/abi_*.c))
 unit:
 	@rc=0; bash tools/unit-tests $(UNIT_SRCS) || rc=1; \
-	  CC='$(CC)' bash tools/abi-check $(ABI_SRCS) || rc=1; exit $$rc
+	  CC='$(CROSS_GCC)' bash tools/abi-check $(ABI_SRCS) || rc=1; exit $$rc
 
 abi:
-	@CC='$(CC)' bash tools/abi-check $(ABI_SRCS)
+	@CC='$(CROSS_GCC)' bash tools/abi-check $(ABI_SRCS)
 
 skeletons:
 	@$(PYTHON) tools/skeleton.py generate

@@ -238,6 +238,7 @@ help:
 	@echo "  HIDDEN=dir     extra test directory (an instructor's hidden tests: *.ini, and guests *.c, labN/*.c)"
 	@echo "  TIMEOUT_SCALE=x  multiply every test timeout (slow machines)"
 	@echo "  TOOLPREFIX=p   cross toolchain prefix (found: '$(TOOLPREFIX)')"
+	@echo "  CCACHE=        compile without ccache (used when installed: '$(CCACHE)'; cache: build/ccache)"
 	@echo "  SKEL_DIR=dir   compile dir/labN-*/F instead of F where it exists (tools/check-exercises.py)"
 
 deps:

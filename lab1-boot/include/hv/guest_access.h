@@ -86,6 +86,26 @@ raw_copy_guest(void *to, const void *from, size_t len)
 {
     if (__builtin_constant_p(len) && len % 4 == 0 && len <= 32)
         return raw_copy_guest_words(to, from, len / 4);
+    /*
+     * A length the compiler learns only later - each branch of
+     * create_bounce_frame's "3, 4, 5 or 6 words" - still gets its row of
+     * movsl: once the branches are separate, each switch below folds to
+     * its one case (the test above is decided before that).  A length
+     * known only at run time pays a jump through the switch's table.
+     */
+    if (len % 4 == 0 && len <= 32) {
+        switch (len / 4) {
+        case 0: return 0;
+        case 1: return raw_copy_guest_words(to, from, 1);
+        case 2: return raw_copy_guest_words(to, from, 2);
+        case 3: return raw_copy_guest_words(to, from, 3);
+        case 4: return raw_copy_guest_words(to, from, 4);
+        case 5: return raw_copy_guest_words(to, from, 5);
+        case 6: return raw_copy_guest_words(to, from, 6);
+        case 7: return raw_copy_guest_words(to, from, 7);
+        case 8: return raw_copy_guest_words(to, from, 8);
+        }
+    }
 
     size_t blocks = len / 32, words = len / 4 % 8, bytes = len % 4;
     char *end = (char *)to + len;

@@ -30,7 +30,6 @@ Usage: tools/check-exercises.py [--jobs N] [--subset K/M] [LAB:EX ...]   e.g. 2:
 import argparse
 import concurrent.futures as cf
 import os
-import re
 import shutil
 import sys
 import time
@@ -39,13 +38,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "grader"))
 sys.path.insert(0, os.path.join(ROOT, "tools"))  # skeleton.py: its markers, not a copy
 
+import checks   # noqa: E402
 import runtest  # noqa: E402
 import spec     # noqa: E402
 import skeleton  # noqa: E402
 import variant_build  # noqa: E402
-
-
-TODO_RE = re.compile(r"LAB (\d+) exercise (\d+)", re.I)
 
 
 def exercises():
@@ -95,7 +92,7 @@ def judge(rec, want, lab):
             v.kind, v.reason, " (names %s)" % v.todos[0] if v.todos else "")
     if v.ok:
         return "lists exercise %d but passed without it" % want
-    named = {(int(m.group(1)), int(m.group(2))) for t in v.todos for m in [TODO_RE.search(t)] if m}
+    named = {(int(m.group(1)), int(m.group(2))) for t in v.todos for m in [checks.EXERCISE_RE.search(t)] if m}
     if (lab, want) in named:
         return None
     return "expected to fail naming LAB %d exercise %d; got %s: %s%s" % (

@@ -271,8 +271,8 @@ def verdict(test, console: str, result: str, outcome, emulator: str,
     if outcome.stop == "flood":
         v.kind, v.reason = "FLOOD", "output flood: %s; the run was stopped" % outcome.detail
         return v
-    need = needed_unfinished(test, v.todos)
-    if outcome.stop == "unfinished" and v.end_status is None and need:
+    need = needed_unfinished(test, v.todos) if outcome.stop == "unfinished" else []
+    if need and v.end_status is None:
         v.kind = "FAIL"
         v.reason = ("stopped %.1f s in: %s is not done, and this test needs it "
                     "(exercises = %s): the rest of the run could not pass" % (

@@ -188,15 +188,6 @@ long evtchn_bind_virq(unsigned int virq)
     return rc < 0 ? rc : (long)op.u.bind_virq.port;
 }
 
-long evtchn_send(evtchn_port_t port)
-{
-    evtchn_op_t op;   /* send reads only cmd and port: no need to clear */
-
-    op.cmd = EVTCHNOP_send;
-    op.u.send.port = port;
-    return evtchn_op(&op);
-}
-
 long evtchn_close(evtchn_port_t port)
 {
     evtchn_op_t op = { .cmd = EVTCHNOP_close };

@@ -59,8 +59,8 @@ void nested_fault(struct cpu_user_regs *regs, unsigned int what,
  * Exercise 3: make the guest run cs:eip (the handler for `what`) as if a
  * gate had taken it there: on the stack chosen as above, the frame the CPU
  * would push ([error code], eip, cs, eflags, and from ring 3 esp, ss),
- * written with copy_to_guest(); regs then point at the handler, with TF,
- * NT and VM clear as a gate leaves them.  Returns 0; when delivery is
+ * written with copy_to_guest() (or put_guest_u32()); regs then point at
+ * the handler, with TF, NT and VM clear as a gate leaves them.  Returns 0; when delivery is
  * impossible it calls nested_fault(), which does not return: "no kernel
  * stack registered" (ring 3 before any stack_switch), or "#SS ..." /
  * "#PF ..." with the stack address when the frame cannot be written (in

@@ -156,4 +156,33 @@ static inline size_t copy_to_guest(unsigned long to, const void *from, size_t le
     return raw_copy_guest((void *)to, from, len);
 }
 
+/*
+ * Store one word at guest address `addr`, which the caller has already
+ * checked with guest_range_ok() (once, for a whole frame).  If the store
+ * faults - the page is unmapped or read-only - its exception-table entry
+ * sends the CPU to a fixup in .fixup that sets *faulted to 1 and comes
+ * back; otherwise *faulted is left as it was.  So several stores share
+ * one flag and one test after the last, and a store that works is one
+ * instruction: the value goes from a register straight to the guest's
+ * memory, with no array in between and no %esi/%edi (Linux's
+ * __put_user_asm is built the same way).  For frames built word by word:
+ * create_bounce_frame.
+ */
+static inline __attribute__((always_inline)) void
+put_guest_u32(unsigned long addr, uint32_t val, int *faulted)
+{
+    __asm__ volatile(
+        "1:     movl %[val], %[dst]\n"      /* may fault: then 3            */
+        "2:\n"
+        "       .section .fixup, \"ax\"\n"
+        "3:     movl $1, %[f]\n"             /* it faulted: say so...        */
+        "       jmp 2b\n"                   /* ...and carry on after it     */
+        "       .previous\n"
+        "       .section __ex_table, \"a\"\n"
+        "       .long 1b, 3b\n"
+        "       .previous\n"
+        : [f] "+r"(*faulted), [dst] "=m"(*(uint32_t *)addr)
+        : [val] "ri"(val));
+}
+
 #endif /* HV_GUEST_ACCESS_H */

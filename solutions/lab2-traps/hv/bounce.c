@@ -68,8 +68,8 @@ void nested_fault(struct cpu_user_regs *regs, unsigned int what,
  * Exercise 3: make the guest run cs:eip (the handler for `what`) as if a
  * gate had taken it there: on the stack chosen as above, the frame the CPU
  * would push ([error code], eip, cs, eflags, and from ring 3 esp, ss),
- * written with copy_to_guest(); regs then point at the handler, with TF,
- * NT and VM clear as a gate leaves them.  Returns 0; when delivery is
+ * written with copy_to_guest() (or put_guest_u32()); regs then point at
+ * the handler, with TF, NT and VM clear as a gate leaves them.  Returns 0; when delivery is
  * impossible it calls nested_fault(), which does not return: "no kernel
  * stack registered" (ring 3 before any stack_switch), or "#SS ..." /
  * "#PF ..." with the stack address when the frame cannot be written (in
@@ -84,9 +84,9 @@ int create_bounce_frame(struct cpu_user_regs *regs, unsigned int what,
     struct vcpu *v = current;
     //@ begin lab2 ex3: bouncing
     int from_user = (regs->cs & 3) == 3;
-    uint32_t frame[6], ss;
-    unsigned long sp;
-    size_t n = 0;
+    size_t len = 3 * sizeof(uint32_t); /* eip, cs, eflags */
+    unsigned long sp, p;
+    int faulted = 0;
 
     if (from_user) {
         if (!v->kernel_ss) {
@@ -95,31 +95,40 @@ int create_bounce_frame(struct cpu_user_regs *regs, unsigned int what,
             return -1;
         }
         sp = v->kernel_sp;
-        ss = v->kernel_ss;
+        len += 2 * sizeof(uint32_t);   /* and esp, ss */
     } else {
         sp = regs->esp;
-        ss = regs->ss & 0xFFFF;
     }
     if (has_error_code)
-        frame[n++] = error_code;
-    frame[n++] = regs->eip;
-    frame[n++] = regs->cs & 0xFFFF;
-    frame[n++] = regs->eflags;
-    if (from_user) {
-        frame[n++] = regs->esp;
-        frame[n++] = regs->ss & 0xFFFF;
+        len += sizeof(uint32_t);
+    sp -= len;
+    if (!guest_range_ok(sp, len)) {
+        nested_fault(regs, what, "#SS (stack in the hypervisor hole)", sp);
+        return -1;
     }
-    sp -= n * sizeof(uint32_t);
-    if (copy_to_guest(sp, frame, n * sizeof(uint32_t))) {
-        nested_fault(regs, what,
-                     guest_range_ok(sp, n * sizeof(uint32_t))
-                         ? "#PF (stack unmapped or read-only)"
-                         : "#SS (stack in the hypervisor hole)",
-                     sp);
+    /*
+     * The frame, lowest address first, a word at a time: put_guest_u32
+     * stores straight from a register, and a store that faults (unmapped,
+     * read-only) sets `faulted` - one test after the last.
+     */
+    p = sp;
+    if (has_error_code) {
+        put_guest_u32(p, error_code, &faulted);
+        p += sizeof(uint32_t);
+    }
+    put_guest_u32(p, regs->eip, &faulted);
+    put_guest_u32(p + 4, regs->cs & 0xFFFF, &faulted);
+    put_guest_u32(p + 8, regs->eflags, &faulted);
+    if (from_user) {
+        put_guest_u32(p + 12, regs->esp, &faulted);
+        put_guest_u32(p + 16, regs->ss & 0xFFFF, &faulted);
+    }
+    if (faulted) {
+        nested_fault(regs, what, "#PF (stack unmapped or read-only)", sp);
         return -1;
     }
     regs->esp = sp;
-    regs->ss = ss;
+    regs->ss = from_user ? v->kernel_ss : regs->ss & 0xFFFF;
     regs->cs = cs;
     regs->eip = eip;
     regs->eflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_VM);

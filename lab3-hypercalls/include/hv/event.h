@@ -58,9 +58,14 @@ static inline int test_and_clear_bit(unsigned int nr, volatile unsigned long *ad
                      : "=@ccc"(old), "+m"(*addr) : "Ir"(nr) : "memory");
     return old;
 }
+/* bt with a register bit number addresses the whole bit string, as the
+ * two above do: no word index and shift to compute in C. */
 static inline int test_bit(unsigned int nr, const volatile unsigned long *addr)
 {
-    return (addr[nr / 32] >> (nr % 32)) & 1;
+    int bit;
+    __asm__ volatile("btl %2, %1"
+                     : "=@ccc"(bit) : "m"(*addr), "Ir"(nr) : "memory");
+    return bit;
 }
 
 #endif /* HV_EVENT_H */

@@ -69,13 +69,13 @@ void nested_fault(struct cpu_user_regs *regs, unsigned int what,
  * gate had taken it there: on the stack chosen as above, the frame the CPU
  * would push ([error code], eip, cs, eflags, and from ring 3 esp, ss),
  * written with copy_to_guest() (or put_guest_u32()); regs then point at
- * the handler, with TF, NT and VM clear as a gate leaves them.  Returns 0; when delivery is
- * impossible it calls nested_fault(), which does not return: "no kernel
- * stack registered" (ring 3 before any stack_switch), or "#SS ..." /
- * "#PF ..." with the stack address when the frame cannot be written (in
- * the hole / unmapped or read-only).  Record
- * here whatever your nested-fault rule (exercise 1) needs to know about
- * this bounce.  (The handout's hints give the steps.)
+ * the handler, with TF, NT and VM clear as a gate leaves them.  Returns 0;
+ * when delivery is impossible it calls nested_fault(), which does not
+ * return: "no kernel stack registered" (ring 3 before any stack_switch),
+ * or "#SS ..." / "#PF ..." with the stack address when the frame cannot be
+ * written (in the hole / unmapped or read-only).  Record here whatever
+ * your nested-fault rule (exercise 1) needs to know about this bounce.
+ * (The handout's hints give the steps.)
  */
 int create_bounce_frame(struct cpu_user_regs *regs, unsigned int what,
                         uint16_t cs, unsigned long eip, uint32_t error_code,

@@ -42,6 +42,20 @@ grub_mkrescue() {
     return 1
 }
 
+# grub_mkimage MKRESCUE: print the grub-mkimage of the same GRUB (the name
+# with "mkrescue" replaced by "mkimage": grub-mkimage, i686-elf-grub-mkimage,
+# or the file beside GRUB_MKRESCUE=), exit 1 when there is none.  The
+# grader makes its own core image with it (grader/emulators.py,
+# grub_mkimage(), the same rule).
+grub_mkimage() {
+    local m
+    case $1 in
+    *mkrescue*) m="${1%mkrescue*}mkimage${1##*mkrescue}" ;;
+    *) return 1 ;;
+    esac
+    command -v "$m" >/dev/null 2>&1 && echo "$m"
+}
+
 # is_macos: true on macOS (where tools/deps prints a brew command instead
 # of running apt-get)
 is_macos() {

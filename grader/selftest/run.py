@@ -694,6 +694,10 @@ def main() -> int:
         # 6. until_lab: a test retired at a later lab.
         print("until_lab")
         check_until_lab(scratch)
+        # 7. GRUB refuses the kernel (Bochs boots through GRUB).
+        if "bochs" in emus:
+            print("GRUB refusals")
+            check_grub_refusal(scratch)
         check(not survivors(tag), "no emulator survives the self-test",
               "\n".join(survivors(tag)))
     finally:
@@ -707,6 +711,33 @@ def main() -> int:
         else:
             shutil.rmtree(scratch, ignore_errors=True)
     return finish(t_start)
+
+
+def check_grub_refusal(scratch):
+    """A file GRUB cannot load ends the Bochs run at once, with GRUB's own
+    error on the console and the file named in the verdict (grader/
+    emulators.py's guards), not as a timeout that says nothing."""
+    build_dir = os.path.join(scratch, "build")
+    shutil.copy(os.path.join(build_dir, "guests", "mod.bin"),
+                os.path.join(build_dir, "nomultiboot.elf"))
+    ini = os.path.join(scratch, "grub.ini")
+    with open(ini, "w") as f:
+        f.write("[grub-refuses]\ndescription = no Multiboot header\npoints = 1\n"
+                "kernel = nomultiboot.elf\nguest_tags = no\nmodules =\n    mod.bin\n"
+                "timeout = 5\nresults =\n    ^end status=0$\n")
+    out = os.path.join(scratch, "out-grub")
+    cmd = [sys.executable, os.path.join(GRADER, "grade.py"), "--lab", "1",
+           "--build", build_dir, "--tests-file", ini,
+           "--out", out, "--emu", "bochs", "--no-record"]
+    t0 = time.monotonic()
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=120, stdin=subprocess.DEVNULL)
+    secs = time.monotonic() - t0
+    check(r.returncode != 0 and
+          "CRASH: GRUB could not boot: /hv.elf error: no multiboot header found" in r.stdout
+          and secs < emulators.timeout_for("bochs", 5),
+          "GRUB's refusal of a kernel is reported with its message in %.1f s" % secs,
+          r.stdout[-800:])
 
 
 def finish(t_start) -> int:

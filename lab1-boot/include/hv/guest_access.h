@@ -32,11 +32,16 @@
  * counts.
  */
 
-/* The range [addr, addr+len) is entirely below the hypervisor hole. */
+/*
+ * The range [addr, addr+len) is entirely below the hypervisor hole.
+ * Written as "addr is at most the hole's start minus len" (no sum that
+ * could wrap around): when the compiler knows len, as it nearly always
+ * does, that is one compare with a constant.  (An empty range is allowed
+ * anywhere up to the hole's start: it touches nothing.)
+ */
 static inline int guest_range_ok(unsigned long addr, size_t len)
 {
-    return addr < HYPERVISOR_VIRT_START &&
-           len <= HYPERVISOR_VIRT_START - addr; /* also catches wrap-around */
+    return len <= HYPERVISOR_VIRT_START && addr <= HYPERVISOR_VIRT_START - len;
 }
 
 /*

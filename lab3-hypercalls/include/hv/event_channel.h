@@ -84,13 +84,21 @@ static inline size_t evtchn_op_out(uint32_t cmd, size_t *len)
 static inline long evtchn_op_guest(unsigned long arg, evtchn_dispatch_t dispatch)
 {
     struct evtchn_op op;
+    uint32_t cmd;
     size_t off, len;
     long rc;
 
     if (copy_from_guest(&op, arg, sizeof(op)))
         return -EFAULT;
+    /*
+     * What goes back is decided by the command the guest asked for, read
+     * before dispatch runs: a command cannot widen its own copy-back, and
+     * the compiler, which inlines dispatch, sees that send copies nothing
+     * back without reading op.cmd again after the calls inside it.
+     */
+    cmd = op.cmd;
     rc = dispatch(current->domain, &op);
-    off = evtchn_op_out(op.cmd, &len);
+    off = evtchn_op_out(cmd, &len);
     if (rc == 0 && len && copy_to_guest(arg + off, (char *)&op + off, len))
         return -EFAULT;
     return rc;

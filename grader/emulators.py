@@ -413,15 +413,18 @@ def grub_mkrescue() -> str:
     return ""
 
 
-def grub_mkimage(mkrescue: str) -> str:
-    """grub-mkimage from the same GRUB as mkrescue (Debian's grub-mkimage,
-    Homebrew's i686-elf-grub-mkimage, or the file beside GRUB_MKRESCUE=),
-    or "" when there is none."""
+def grub_mkimage_name(mkrescue: str) -> str:
+    """The grub-mkimage of the same GRUB as mkrescue: the name with its
+    last "mkrescue" made "mkimage" (Debian's grub-mkimage, Homebrew's
+    i686-elf-grub-mkimage, or the file beside GRUB_MKRESCUE=)."""
     head, sep, tail = mkrescue.rpartition("mkrescue")
-    if not sep:
-        return ""
-    name = head + "mkimage" + tail
-    return name if shutil.which(name) else ""
+    return head + "mkimage" + tail if sep else ""
+
+
+def grub_mkimage(mkrescue: str) -> str:
+    """grub_mkimage_name(mkrescue) if it is installed, else ""."""
+    name = grub_mkimage_name(mkrescue)
+    return name if name and shutil.which(name) else ""
 
 
 def boot_image(hv: str) -> str:
@@ -464,12 +467,17 @@ def grub_iso(build: str, modules: List[Module], hv_args: str, kernel: str = "hv.
             os.utime(iso)   # recently used: the last to be pruned
             return iso
         mkrescue = grub_mkrescue()
-        mkimage = grub_mkimage(mkrescue)
-        if not mkrescue or not mkimage:
-            raise SetupError("no grub-mkrescue and grub-mkimage for i386-pc found (tried %s): "
-                             "make deps installs them (Debian: grub-common grub-pc-bin "
+        if not mkrescue:
+            raise SetupError("no grub-mkrescue for i386-pc found (tried %s): "
+                             "make deps installs one (Debian: grub-common grub-pc-bin "
                              "xorriso mtools; macOS: brew install i686-elf-grub xorriso mtools)"
                              % ", ".join(GRUB_MKRESCUE_NAMES))
+        mkimage = grub_mkimage(mkrescue)
+        if not mkimage:
+            raise SetupError("the grub-mkrescue found (%s) has no grub-mkimage beside it "
+                             "(expected %s; the grader makes GRUB's core image with it): "
+                             "Debian: apt-get install grub-common; macOS: brew reinstall "
+                             "i686-elf-grub" % (mkrescue, grub_mkimage_name(mkrescue) or "?"))
         os.makedirs(cache, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=cache) as tmp:
             root = os.path.join(tmp, "iso")

@@ -5,4 +5,4 @@ BAD_MODULES := $(addprefix $(BUILD)/guests/,notelf.bin truncated.elf elf64.elf s
   manyphdrs.elf phoffalign.elf)
 LAB_EXTRAS += $(BAD_MODULES)
 $(BAD_MODULES) &: $(BUILD)/guests/hello.elf lab1-boot/tests/mkbad.py
-	$(PYTHON) lab1-boot/tests/mkbad.py $< $(BUILD)/guests
+	$(PYTHON_TOOL) lab1-boot/tests/mkbad.py $< $(BUILD)/guests

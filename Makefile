@@ -70,10 +70,17 @@ CROSS_GCC := $(TOOLPREFIX)gcc
 # files are the same given code each time - 82 % of the compiles are
 # hits even on a fresh clone (12 builds: 66 s of CPU -> 42 s, measured
 # 2026-12-03).  Its cache is build/ccache, bounded (CCACHE_MAXSIZE), so
-# it goes with `make clean` and is never shared between two trees (a
+# it goes with `make clean` and is not shared between two trees (a
 # submission graded beside another cannot reach its objects).
+# COMPILE_CACHE=DIR names another cache: make test's releases (trees it
+# makes itself from this one) use this tree's.  Sources are named
+# relative to the tree, and CCACHE_NOHASHDIR leaves the tree's path out
+# of the lookup, so the same file compiled the same way in another tree
+# is a hit (its debug information then names the first tree's path).
 CCACHE ?= $(if $(shell command -v ccache 2>/dev/null),ccache)
-CC := $(if $(CCACHE),env CCACHE_DIR='$(CURDIR)/build/ccache' CCACHE_MAXSIZE=100M $(CCACHE) )$(CROSS_GCC)
+COMPILE_CACHE ?= $(CURDIR)/build/ccache
+CC := $(if $(CCACHE),env CCACHE_DIR='$(COMPILE_CACHE)' CCACHE_MAXSIZE=100M CCACHE_NOHASHDIR=1 \
+  $(CCACHE) )$(CROSS_GCC)
 LD := $(TOOLPREFIX)ld
 AR := $(TOOLPREFIX)ar
 OBJCOPY := $(TOOLPREFIX)objcopy
@@ -245,6 +252,7 @@ help:
 	@echo "  TIMEOUT_SCALE=x  multiply every test timeout (slow machines)"
 	@echo "  TOOLPREFIX=p   cross toolchain prefix (found: '$(TOOLPREFIX)')"
 	@echo "  CCACHE=        compile without ccache (used when installed: '$(CCACHE)'; cache: build/ccache)"
+	@echo "  COMPILE_CACHE=DIR  ccache's cache directory instead of build/ccache"
 	@echo "  SKEL_DIR=dir   compile dir/labN-*/F instead of F where it exists (tools/check-exercises.py)"
 
 deps:

@@ -144,7 +144,7 @@ def placeholder(i: int) -> str:
 
 def patch_iso(data: bytes, nonces: List[str]) -> Tuple[bytes, Optional[str]]:
     """Replace each placeholder by its nonce (grub.cfg names each module
-    twice: emulators._grub_guarded repeats a failed command)."""
+    twice: emulators._grub_failure repeats a failed command)."""
     for i, n in enumerate(nonces):
         ph = ("%s=%s" % (KEY, placeholder(i))).encode()
         if not data.count(ph):

@@ -19,8 +19,13 @@ so, one exercise at a time:
         (`todo: LAB L exercise E ...`);
       - a lab L test that does not list E passes.
 
-Runs on QEMU (Bochs for the tests that run only there).  Prints one line
-per exercise and a closing `N passed, N failed` (one check per exercise).
+Runs on QEMU (Bochs for the tests that run only there), so it can vouch
+for a list only if a stub behaves alike on both emulators: a stub that is
+right by accident on QEMU hides every test that needs the exercise.
+(Lab 5's skeleton guessed a 1 GHz TSC - QEMU's exactly, Bochs's 50 times
+over - and nine tests that need exercise 1 did not list it; its guess is
+now wrong on both.)  Prints one line per exercise and a closing `N passed,
+N failed` (one check per exercise).
 Usage: tools/check-exercises.py [--jobs N] [--subset K/M] [LAB:EX ...]   e.g. 2:3
   --subset K/M: only the exercises numbered i (in lab order) with
   i % M == K - make test's rotating third (`make check-exercises` and a

@@ -28,7 +28,7 @@
 #define PORT_USER_DATA __attribute__((section(".user.data")))
 #define PORT_SYS_exit 1 /* int $0x80, %eax = number: anything else is a null call */
 
-/* The deterministic clock: under the grader's settings rdtsc counts
+/* The deterministic clock: under make bench's settings rdtsc counts
  * instructions (QEMU -icount shift=0, Bochs clock sync=none). */
 static inline uint64_t port_rdtsc(void)
 {

@@ -4,7 +4,7 @@
  * boots it on both emulators and compares each figure with the committed
  * baseline, and `make bench` (later) will extend its table.
  *
- * Under the grader's deterministic settings the time-stamp counter counts
+ * Under make bench's deterministic settings the time-stamp counter counts
  * instructions (QEMU: -icount shift=0; Bochs: clock sync=none), so
  * `rdtsc` before and after N repetitions, divided by N, is the number of
  * instructions one operation costs - guest and hypervisor together - and

@@ -14,9 +14,11 @@
  * way; a guest reads version, the fields, version again, and retries if
  * the two differ or are odd - so it never uses a torn value.
  *
- * Under the grader both emulators make the TSC count instructions and the
- * PIT count emulated time; the calibration finds QEMU's TSC at 1 GHz and
- * Bochs's at 20 MHz, and system time comes out right on both.
+ * Under the grader emulated time advances with each instruction (QEMU 4
+ * ns, its TSC counting nanoseconds; Bochs 50 ns, its TSC counting
+ * instructions) and the PIT counts emulated time; the calibration finds
+ * QEMU's TSC at 1 GHz and Bochs's at 20 MHz, and system time comes out
+ * right on both.
  */
 #include <hv/bvt.h>
 #include <hv/exercise.h>
@@ -28,8 +30,8 @@
 #define PIT_CH0 0x40
 #define PIT_CMD 0x43
 /* 2 ms of PIT time: exact to 1 part in 2400 (a tick of the PIT), and
- * short: under QEMU's -icount the wait costs an instruction a nanosecond
- * (5 ms made it a quarter of every boot's instructions). */
+ * short: under QEMU's -icount the wait costs an instruction every few
+ * nanoseconds (5 ms made it a quarter of every boot's instructions). */
 #define CAL_PIT_TICKS 2386u
 
 struct time_scale tsc_scale;

@@ -131,6 +131,15 @@ LDFLAGS := -m elf_i386 -nostdlib -static --build-id=none
 # it, objects compiled before -mstringop-strategy kept their rep movsl.)
 flags_stamp = $(shell mkdir -p $(1) && echo '$(CFLAGS) | $(ASFLAGS)' | cmp -s - $(1)/flags || \
   echo '$(CFLAGS) | $(ASFLAGS)' > $(1)/flags; echo $(1)/flags)
+# The same for what an image is linked from: FILE lists the objects
+# (named relative to the build directory), rewritten only when the list
+# changes, and the image depends on it.  make compares times, not lists,
+# so an image whose list went back to an older object file - a SKEL_DIR
+# build (tools/variant_build.py: one exercise undone, then the next
+# variant with the solution's file again) - would otherwise never be
+# relinked, and a guest would boot with the previous variant's code.
+list_stamp = $(shell mkdir -p $(dir $(1)) && echo '$(2)' | cmp -s - $(1) || \
+  echo '$(2)' > $(1); echo $(1))
 LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
 
 # ---------------------------------------------------------------- sources
@@ -264,6 +273,8 @@ doctor:
 build: layering $(HV) $(HV_BOOT) $(GUESTS) $(GUESTS_BOOT) lab-extras
 
 FLAGS_STAMP := $(call flags_stamp,$(BUILD))
+HV_OBJS_STAMP := $(call list_stamp,$(BUILD)/hv-objs,$(patsubst $(BUILD)/%,%,$(HV_OBJS)))
+GUEST_OBJS_STAMP := $(call list_stamp,$(BUILD)/guest-objs,$(patsubst $(BUILD)/%,%,$(GUEST_OBJS)))
 NATIVE_FLAGS_STAMP := $(call flags_stamp,build/bench)
 
 $(BUILD)/obj/%.o: %.c $(FLAGS_STAMP) | toolchain
@@ -276,7 +287,7 @@ $(BUILD)/obj/%.o: %.S $(FLAGS_STAMP) | toolchain
 	@$(call say,AS,$<)
 	$(Q)$(CC) $(ASFLAGS) $(call lab_define,$<) -c $< -o $@
 
-$(HV): $(HV_OBJS) $(HV_LDS)
+$(HV): $(HV_OBJS) $(HV_LDS) $(HV_OBJS_STAMP)
 	@$(call say,LD,$@)
 	$(Q)$(LD) $(LDFLAGS) -T $(HV_LDS) -o $@ $(HV_OBJS) $(LIBGCC)
 
@@ -288,10 +299,10 @@ $(HV_BOOT): $(HV)
 	@$(call say,STRIP,$@)
 	$(Q)$(OBJCOPY) --strip-debug $< $@
 
-$(LIBGUEST): $(GUEST_OBJS)
+$(LIBGUEST): $(GUEST_OBJS) $(GUEST_OBJS_STAMP)
 	@rm -f $@
 	@$(call say,AR,$@)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $(GUEST_OBJS)
 
 # The guest library is linked whole: ld takes an archive member only to
 # resolve an undefined symbol, never to replace a weak definition, so a

@@ -29,45 +29,6 @@ def retarget_dependencies(top, old, new):
                     fh.write(text.replace(old.rstrip("/") + "/", new.rstrip("/") + "/"))
 
 
-GUEST_SIDE = ("/guest/", "/common/")   # what goes into libguest.a
-
-
-def guest_side_files(skel_dir):
-    """The replaced files under skel_dir that go into the guests."""
-    top = os.path.join(ROOT, skel_dir)
-    found = []
-    for d, _, files in os.walk(top):
-        for f in files:
-            rel = os.path.relpath(os.path.join(d, f), top)
-            if any(part in "/" + rel for part in GUEST_SIDE):
-                found.append(rel)
-    return sorted(found)
-
-
-def forget_guests_if_changed(dst, skel_dir):
-    """When the guests' replaced files differ from the previous variant's
-    in this directory, delete the linked guests: the Makefile's .SECONDARY
-    lets a missing libguest.a stay missing while every guest is newer than
-    the objects it would be made of, so a guest linked with the previous
-    variant's file (lab 3's exercise 7 in guest/events.c) would otherwise
-    be booted again with it (found 2026-12-03: a second check-exercises
-    run in one tree failed lab3/fair-delivery for exercises 4-6)."""
-    stamp = os.path.join(dst, "variant-guest-files")
-    now = "\n".join(guest_side_files(skel_dir))
-    try:
-        with open(stamp) as f:
-            before = f.read()
-    except FileNotFoundError:
-        before = None
-    if before is not None and before == now:
-        return
-    for sub in ("guests", "guests-boot"):
-        shutil.rmtree(os.path.join(dst, sub), ignore_errors=True)
-    os.makedirs(dst, exist_ok=True)
-    with open(stamp, "w") as f:
-        f.write(now)
-
-
 def build(lab, skel_dir, build_dir, jobs=2):
     """make build LAB=lab REF=all SKEL_DIR=skel_dir BUILD=build_dir (paths
     relative to the repository); returns (succeeded, make's output)."""
@@ -77,14 +38,9 @@ def build(lab, skel_dir, build_dir, jobs=2):
         shutil.copytree(seed, dst, symlinks=True,
                         ignore=shutil.ignore_patterns("grub-cache"))
         retarget_dependencies(dst, os.path.relpath(seed, ROOT), build_dir)
-    # Relink every time: make would not relink against an object file older
-    # than the image (the previous variant's file, now back to the solution's).
-    for f in ("hv.elf", "libguest.a"):
-        try:
-            os.remove(os.path.join(dst, f))
-        except FileNotFoundError:
-            pass
-    forget_guests_if_changed(dst, skel_dir)
+    # A variant that goes back to the solution's (older) object file is
+    # still relinked: the Makefile's list_stamp records what hv.elf and
+    # libguest.a were linked from.
     r = subprocess.run(["make", "--no-print-directory", "-j%d" % max(1, jobs), "-C", ROOT,
                         "build", "LAB=%d" % lab, "REF=all", "SKEL_DIR=" + skel_dir,
                         "BUILD=" + build_dir],

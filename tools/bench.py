@@ -39,12 +39,12 @@ sys.path.insert(0, os.path.join(ROOT, "grader"))
 
 import emulators  # noqa: E402
 import runtest  # noqa: E402
+import spec  # noqa: E402
+from emulators import Module  # noqa: E402
 
 # rdtsc counts instructions only at one nanosecond an instruction
 # (emulators.COUNTING_ICOUNT_SHIFT; grading runs at ICOUNT_SHIFT).
 emulators.ICOUNT_SHIFT = emulators.COUNTING_ICOUNT_SHIFT
-import spec  # noqa: E402
-from emulators import Module  # noqa: E402
 
 _cb = importlib.util.spec_from_file_location("check_bench", os.path.join(HERE, "check-bench.py"))
 check_bench = importlib.util.module_from_spec(_cb)

@@ -139,9 +139,9 @@ def freeze_spinners(work: str, stop: threading.Event) -> None:
                 continue      # gone, or not ours
 
 
-def grade(scratch, out, extra, timeout=120):
+def grade(scratch, out, extra, timeout=120, tests_file=TESTS_INI):
     cmd = [sys.executable, os.path.join(GRADER, "grade.py"), "--lab", "1",
-           "--build", os.path.join(scratch, "build"), "--tests-file", TESTS_INI,
+           "--build", os.path.join(scratch, "build"), "--tests-file", tests_file,
            "--out", out, "--max-output", str(MAX_OUTPUT),
            "--make-args", "LAB=1", "--no-record"] + extra
     t0 = time.monotonic()
@@ -780,14 +780,8 @@ def check_grub_refusal(scratch):
         f.write("[grub-refuses]\ndescription = no Multiboot header\npoints = 1\n"
                 "kernel = nomultiboot.elf\nguest_tags = no\nmodules =\n    mod.bin\n"
                 "timeout = 5\nresults =\n    ^end status=0$\n")
-    out = os.path.join(scratch, "out-grub")
-    cmd = [sys.executable, os.path.join(GRADER, "grade.py"), "--lab", "1",
-           "--build", build_dir, "--tests-file", ini,
-           "--out", out, "--emu", "bochs", "--no-record"]
-    t0 = time.monotonic()
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                       timeout=120, stdin=subprocess.DEVNULL)
-    secs = time.monotonic() - t0
+    r, secs = grade(scratch, os.path.join(scratch, "out-grub"), ["--emu", "bochs"],
+                    tests_file=ini)
     check(r.returncode != 0 and
           "CRASH: GRUB could not boot: /hv.elf error: no multiboot header found" in r.stdout
           and secs < emulators.timeout_for("bochs", 5),

@@ -60,10 +60,13 @@ def main():
         raise SystemExit("%s: image_sums at %#x is not in a segment's file bytes" % (path, va))
 
     def fnv(off, vaddr, n):
+        seg = bytearray(data[off:off + n])
+        for s, l in skip:           # the skipped words count as zeros
+            lo, hi = max(s, vaddr), min(s + l, vaddr + n)
+            if lo < hi:
+                seg[lo - vaddr:hi - vaddr] = bytes(hi - lo)
         h = 2166136261
-        for k in range(n):
-            va = vaddr + k
-            b = 0 if any(s <= va < s + l for s, l in skip) else data[off + k]
+        for b in seg:
             h = ((h ^ b) * 16777619) & 0xFFFFFFFF
         return h
 

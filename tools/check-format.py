@@ -35,6 +35,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ElementTree
 
 ASM_START = re.compile(r"\b(__asm__|asm)\b")
 LABEL = re.compile(r"^\s*(case\b.*|default|[A-Za-z_]\w*)\s*:$")   # ends a line too
@@ -99,11 +100,41 @@ def asm_colons(line):
     return line
 
 
-def check(path):
+def formatted_all(paths):
+    """{path: what clang-format would make of it}, from one clang-format
+    run.  With --output-replacements-xml it prints one <replacements>
+    document a file, in the order given, each replacement a byte offset
+    and length in that file and the text to put there.  (A clang-format
+    per file spent 27 ms loading LLVM: 5 s of CPU for 198 files.)"""
+    if not paths:
+        return {}
+    out = subprocess.run(["clang-format", "--style=file", "--output-replacements-xml"] + paths,
+                         capture_output=True, check=True).stdout
+    docs = out.split(b"<?xml version='1.0'?>")[1:]
+    if len(docs) != len(paths):
+        raise SystemExit("check-format: clang-format answered for %d of %d files"
+                         % (len(docs), len(paths)))
+    result = {}
+    for path, doc in zip(paths, docs):
+        with open(path, "rb") as f:
+            data = f.read()
+        pieces, pos = [], 0
+        for r in ElementTree.fromstring(doc).iter("replacement"):
+            offset, length = int(r.get("offset")), int(r.get("length"))
+            pieces += [data[pos:offset], (r.text or "").encode("utf-8")]
+            pos = offset + length
+        pieces.append(data[pos:])
+        result[path] = b"".join(pieces).decode("utf-8")
+    return result
+
+
+def check(path, formatted=None):
+    """Is path as clang-format would write it, but for the allowances
+    above?  formatted: clang-format's version, when formatted_all() has it."""
     with open(path, encoding="utf-8") as f:
         original = f.read()
-    formatted = subprocess.run(["clang-format", "--style=file", path],
-                               capture_output=True, text=True, check=True).stdout
+    if formatted is None:
+        formatted = formatted_all([path])[path]
     if formatted == original:
         return True
     a, b = canonical(original), canonical(formatted)
@@ -186,7 +217,8 @@ def main(paths):
         print("check-format: 'clang-format' is not installed; run 'make deps'"
               " (Debian package clang-format)")
         return 2
-    bad = [p for p in paths if not check(p)]
+    formatted = formatted_all(paths)
+    bad = [p for p in paths if not check(p, formatted[p])]
     return 1 if bad else 0
 
 

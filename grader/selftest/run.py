@@ -124,6 +124,13 @@ def freeze_spinners(work: str, stop: threading.Event) -> None:
                 m = pattern.fullmatch(os.path.basename(cwd))
                 if not m or os.path.dirname(cwd) != work:
                     continue
+                # An emulator only: grade.py's child between fork and exec
+                # is still python3 but already in the run's directory, and
+                # stopping it there left grade.py waiting for the exec for
+                # ever (seen once under load, 2026-12-03).
+                with open("/proc/%s/comm" % pid) as f:
+                    if not f.read().startswith(("qemu-system", "bochs")):
+                        continue
                 if SPIN_TO_DEADLINE[m.group(1)]:
                     size = sum(os.path.getsize(os.path.join(cwd, f))
                                for f in ("console.txt", "result.txt")

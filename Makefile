@@ -117,12 +117,21 @@ PYTHON_TOOL = $(PYTHON) -S
 # python3 is such a shim, the interpreter it stands for goes first on PATH
 # for everything make runs (recursive makes then find no shim).  Asking
 # the shim which interpreter it stands for is itself such a call, so it is
-# asked once per build directory, when build/.python/python3 is missing or
-# its target is gone (after switching pyenv versions, rm -r build/.python).
+# asked once per build directory, when build/.python/python3.real is
+# missing or its target is gone (after switching pyenv versions).
+# build/.python/python3 runs it with -S (see PYTHON_TOOL): everything
+# Parakeet runs in Python needs only the standard library, and a pyenv
+# installation's site-packages may hold .pth files that import packages
+# at every start (this machine's: 37 ms of CPU a start, 7 ms with -S;
+# make test starts Python about 220 times, 2026-12-03).  Only its owner
+# may run it: another user (a build user of grader/batch.py) goes on
+# along PATH, as it did past the symlink into the owner's pyenv.
 ifneq ($(findstring /shims/,$(shell command -v python3)),)
 PYTHON_DIR := $(CURDIR)/build/.python
-ifeq ($(shell test -x $(PYTHON_DIR)/python3 && echo y),)
-$(shell mkdir -p $(PYTHON_DIR) && ln -sfn "$$(python3 -c 'import sys; print(sys.executable)')" $(PYTHON_DIR)/python3)
+ifeq ($(shell test -x $(PYTHON_DIR)/python3.real && test -f $(PYTHON_DIR)/python3 && echo y),)
+$(shell mkdir -p $(PYTHON_DIR) && ln -sfn "$$(python3 -c 'import sys; print(sys.executable)')" $(PYTHON_DIR)/python3.real && \
+  rm -f $(PYTHON_DIR)/python3 && printf '#!/bin/sh\nexec "$${0%%/*}/python3.real" -S "$$@"\n' > $(PYTHON_DIR)/python3 && \
+  chmod 700 $(PYTHON_DIR)/python3)
 endif
 export PATH := $(PYTHON_DIR):$(PATH)
 endif

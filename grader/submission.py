@@ -392,6 +392,9 @@ def write_json(path: str, doc: dict) -> None:
 
 
 GRADER = os.path.dirname(os.path.abspath(__file__))
+# Python as we were started: with -S when we were (the Makefile starts
+# Parakeet's Python without site-packages, which it does not need).
+PYTHON = [sys.executable] + (["-S"] if sys.flags.no_site else [])
 
 
 def without_lines_about(text: str, path: str) -> str:
@@ -511,7 +514,7 @@ def _build_and_grade(tree, lab, ref, emu, out, results, hidden, timeout_scale, u
                               "ran.  The compiler said:\n\n%s" % (" ".join(make_args), tail),
                               time.monotonic() - t0, emu)
     os.makedirs(out, exist_ok=True)
-    cmd = [sys.executable, os.path.join(GRADER, "grade.py"), "--root", tree, "--lab", str(lab),
+    cmd = PYTHON + [os.path.join(GRADER, "grade.py"), "--root", tree, "--lab", str(lab),
            "--build", build_dir, "--emu", emu, "--out", out, "--timeout-scale",
            str(timeout_scale), "--make-args", " ".join(make_args),
            "--no-record"]   # nobody can replay a recording made on the grading machine

@@ -38,6 +38,9 @@ import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GRADER = os.path.dirname(HERE)
+# Python as we were started: with -S when we were (the Makefile starts
+# Parakeet's Python without site-packages, which it does not need).
+PYTHON = [sys.executable] + (["-S"] if sys.flags.no_site else [])
 sys.path.insert(0, GRADER)
 sys.path.insert(0, HERE)
 
@@ -147,7 +150,7 @@ def freeze_spinners(work: str, stop: threading.Event) -> None:
 
 
 def grade(scratch, out, extra, timeout=120, tests_file=TESTS_INI):
-    cmd = [sys.executable, os.path.join(GRADER, "grade.py"), "--lab", "1",
+    cmd = PYTHON + [os.path.join(GRADER, "grade.py"), "--lab", "1",
            "--build", os.path.join(scratch, "build"), "--tests-file", tests_file,
            "--out", out, "--max-output", str(MAX_OUTPUT),
            "--make-args", "LAB=1", "--no-record"] + extra
@@ -522,7 +525,7 @@ def check_until_lab(scratch):
     with open(ini, "w") as f:
         f.write(UNTIL_INI)
     out = os.path.join(scratch, "until")
-    base = [sys.executable, os.path.join(GRADER, "grade.py"), "--emu", "qemu",
+    base = PYTHON + [os.path.join(GRADER, "grade.py"), "--emu", "qemu",
             "--build", os.path.join(scratch, "build"), "--tests-file", ini, "--out", out,
             "--max-output", str(MAX_OUTPUT), "--jobs", "1", "--no-record"]
     r = subprocess.run(base + ["--lab", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -546,7 +549,7 @@ def check_shared_boot(scratch):
     with open(ini, "w") as f:
         f.write(SHARED_INI)
     out = os.path.join(scratch, "shared")
-    cmd = [sys.executable, os.path.join(GRADER, "grade.py"), "--lab", "1", "--emu", "qemu",
+    cmd = PYTHON + [os.path.join(GRADER, "grade.py"), "--lab", "1", "--emu", "qemu",
            "--build", os.path.join(scratch, "build"), "--tests-file", ini, "--out", out,
            "--max-output", str(MAX_OUTPUT), "--jobs", "2", "--no-record"]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -686,7 +689,7 @@ def main() -> int:
         with open(spin_ini, "w") as f:
             f.write(SPIN_INI)
         intr = os.path.join(scratch, "intr")
-        p = subprocess.Popen([sys.executable, os.path.join(GRADER, "grade.py"), "--lab", "1",
+        p = subprocess.Popen(PYTHON + [os.path.join(GRADER, "grade.py"), "--lab", "1",
                               "--build", os.path.join(scratch, "build"), "--tests-file",
                               spin_ini, "--out", intr, "--jobs", "3",
                               "--emu", "qemu", "--no-record"],
@@ -730,7 +733,7 @@ def main() -> int:
         # 4. run.py (make qemu / make bochs), without a terminal.
         print("run.py")
         for emu in emus:
-            r = subprocess.run([sys.executable, os.path.join(GRADER, "run.py"), "--emu", emu,
+            r = subprocess.run(PYTHON + [os.path.join(GRADER, "run.py"), "--emu", emu,
                                 "--lab", "1", "--build", os.path.join(scratch, "build"),
                                 "--tests-file", TESTS_INI, "--test", "good"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -739,7 +742,7 @@ def main() -> int:
                   and "end status=0" in r.stdout, "run.py boots a test on %s" % emu,
                   r.stdout[-600:])
         t0 = time.monotonic()
-        r = subprocess.run([sys.executable, os.path.join(GRADER, "run.py"), "--emu", "qemu",
+        r = subprocess.run(PYTHON + [os.path.join(GRADER, "run.py"), "--emu", "qemu",
                             "--lab", "1", "--build", os.path.join(scratch, "build"),
                             "--tests-file", TESTS_INI, "--test", "hang", "--timeout", "1"],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

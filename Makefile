@@ -153,21 +153,26 @@ ASFLAGS := -m32 -fno-pic -fno-pie -D__ASSEMBLER__ -Wa,--noexecstack -MMD -MP \
   $(foreach d,$(LAB_DIRS),-I$(d)/include)
 LDFLAGS := -m elf_i386 -nostdlib -static --build-id=none
 
+# stamp FILE,TEXT: FILE holds TEXT, rewritten only when TEXT changes, so
+# that its time says when TEXT last changed; expands to FILE.  Read and
+# written by make itself ($(file)), with a mkdir only the first time:
+# make test parses this file about ninety times, and four stamps made
+# in shells were a thousand processes.
+same = $(and $(findstring x$(1)x,x$(2)x),$(findstring x$(2)x,x$(1)x))
+stamp = $(if $(call same,$(file <$(1)),$(2)),,$(if $(wildcard $(dir $(1))),,$(shell mkdir -p $(dir $(1))))$(file >$(1),$(2)))$(1)
 # A changed CFLAGS or ASFLAGS rebuilds every object: a build directory
-# keeps the flags its objects were compiled with in DIR/flags, rewritten
-# only when they change, and every object depends on that file.  (Without
-# it, objects compiled before -mstringop-strategy kept their rep movsl.)
-flags_stamp = $(shell mkdir -p $(1) && echo '$(CFLAGS) | $(ASFLAGS)' | cmp -s - $(1)/flags || \
-  echo '$(CFLAGS) | $(ASFLAGS)' > $(1)/flags; echo $(1)/flags)
+# keeps the flags its objects were compiled with in DIR/flags, and every
+# object depends on that file.  (Without it, objects compiled before
+# -mstringop-strategy kept their rep movsl.)
+flags_stamp = $(call stamp,$(1)/flags,$(CFLAGS) | $(ASFLAGS))
 # The same for what an image is linked from: FILE lists the objects
-# (named relative to the build directory), rewritten only when the list
-# changes, and the image depends on it.  make compares times, not lists,
-# so an image whose list went back to an older object file - a SKEL_DIR
-# build (tools/variant_build.py: one exercise undone, then the next
-# variant with the solution's file again) - would otherwise never be
-# relinked, and a guest would boot with the previous variant's code.
-list_stamp = $(shell mkdir -p $(dir $(1)) && echo '$(2)' | cmp -s - $(1) || \
-  echo '$(2)' > $(1); echo $(1))
+# (named relative to the build directory), and the image depends on it.
+# make compares times, not lists, so an image whose list went back to an
+# older object file - a SKEL_DIR build (tools/variant_build.py: one
+# exercise undone, then the next variant with the solution's file
+# again) - would otherwise never be relinked, and a guest would boot with
+# the previous variant's code.
+list_stamp = $(call stamp,$(1),$(2))
 # Asked of the compiler once, when first needed (a link): as a plain `=`
 # it ran gcc again at every link, 71 times a lab-6 build.
 LIBGCC = $(eval LIBGCC := $$(shell $$(CROSS_GCC) -m32 -print-libgcc-file-name))$(LIBGCC)

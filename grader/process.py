@@ -29,6 +29,9 @@ from typing import Callable, Optional
 
 from emulators import BOCHS_PANIC, BOCHS_SHUTDOWN, BOCHS_TRIPLE_FAULT, Launch
 
+# Python as we were started: with -S when we were (the Makefile starts
+# Parakeet's Python without site-packages, which it does not need).
+PYTHON = [sys.executable] + (["-S"] if sys.flags.no_site else [])
 POLL = 0.05                   # seconds between checks
 DEFAULT_MAX_OUTPUT = 1 << 20  # bytes per channel (1 MiB)
 MAX_BOCHS_LOG = 64 << 20      # Bochs' own log: a runaway logger is a flood too

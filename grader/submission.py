@@ -392,9 +392,6 @@ def write_json(path: str, doc: dict) -> None:
 
 
 GRADER = os.path.dirname(os.path.abspath(__file__))
-# Python as we were started: with -S when we were (the Makefile starts
-# Parakeet's Python without site-packages, which it does not need).
-PYTHON = [sys.executable] + (["-S"] if sys.flags.no_site else [])
 
 
 def without_lines_about(text: str, path: str) -> str:
@@ -458,6 +455,7 @@ def _build_and_grade(tree, lab, ref, emu, out, results, hidden, timeout_scale, u
     t0 = time.monotonic()
     sys.path.insert(0, GRADER)
     import spec
+    from process import PYTHON
     try:
         tests = spec.load(tree, lab, hidden)
     except spec.SpecError as e:
@@ -515,9 +513,9 @@ def _build_and_grade(tree, lab, ref, emu, out, results, hidden, timeout_scale, u
                               time.monotonic() - t0, emu)
     os.makedirs(out, exist_ok=True)
     cmd = PYTHON + [os.path.join(GRADER, "grade.py"), "--root", tree, "--lab", str(lab),
-           "--build", build_dir, "--emu", emu, "--out", out, "--timeout-scale",
-           str(timeout_scale), "--make-args", " ".join(make_args),
-           "--no-record"]   # nobody can replay a recording made on the grading machine
+                    "--build", build_dir, "--emu", emu, "--out", out, "--timeout-scale",
+                    str(timeout_scale), "--make-args", " ".join(make_args),
+                    "--no-record"]   # nobody can replay a recording made on the grading machine
     if hidden:
         cmd += ["--hidden", hidden]
     if user:

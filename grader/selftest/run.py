@@ -38,15 +38,13 @@ import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GRADER = os.path.dirname(HERE)
-# Python as we were started: with -S when we were (the Makefile starts
-# Parakeet's Python without site-packages, which it does not need).
-PYTHON = [sys.executable] + (["-S"] if sys.flags.no_site else [])
 sys.path.insert(0, GRADER)
 sys.path.insert(0, HERE)
 
 import build      # noqa: E402
 import checks     # noqa: E402
 import emulators  # noqa: E402
+from process import PYTHON  # noqa: E402
 
 TESTS_INI = os.path.join(HERE, "tests.ini")
 MAX_OUTPUT = 32768   # a small flood cap: Bochs' UART is slow (see README)
@@ -151,9 +149,9 @@ def freeze_spinners(work: str, stop: threading.Event) -> None:
 
 def grade(scratch, out, extra, timeout=120, tests_file=TESTS_INI):
     cmd = PYTHON + [os.path.join(GRADER, "grade.py"), "--lab", "1",
-           "--build", os.path.join(scratch, "build"), "--tests-file", tests_file,
-           "--out", out, "--max-output", str(MAX_OUTPUT),
-           "--make-args", "LAB=1", "--no-record"] + extra
+                    "--build", os.path.join(scratch, "build"), "--tests-file", tests_file,
+                    "--out", out, "--max-output", str(MAX_OUTPUT),
+                    "--make-args", "LAB=1", "--no-record"] + extra
     t0 = time.monotonic()
     stop = threading.Event()
     work = os.path.realpath(os.path.join(out, "work"))
@@ -526,8 +524,8 @@ def check_until_lab(scratch):
         f.write(UNTIL_INI)
     out = os.path.join(scratch, "until")
     base = PYTHON + [os.path.join(GRADER, "grade.py"), "--emu", "qemu",
-            "--build", os.path.join(scratch, "build"), "--tests-file", ini, "--out", out,
-            "--max-output", str(MAX_OUTPUT), "--jobs", "1", "--no-record"]
+                     "--build", os.path.join(scratch, "build"), "--tests-file", ini, "--out", out,
+                     "--max-output", str(MAX_OUTPUT), "--jobs", "1", "--no-record"]
     r = subprocess.run(base + ["--lab", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=60, stdin=subprocess.DEVNULL)
     check(r.returncode == 0 and "0 runs of 1 tests" in r.stdout
@@ -550,8 +548,8 @@ def check_shared_boot(scratch):
         f.write(SHARED_INI)
     out = os.path.join(scratch, "shared")
     cmd = PYTHON + [os.path.join(GRADER, "grade.py"), "--lab", "1", "--emu", "qemu",
-           "--build", os.path.join(scratch, "build"), "--tests-file", ini, "--out", out,
-           "--max-output", str(MAX_OUTPUT), "--jobs", "2", "--no-record"]
+                    "--build", os.path.join(scratch, "build"), "--tests-file", ini, "--out", out,
+                    "--max-output", str(MAX_OUTPUT), "--jobs", "2", "--no-record"]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                        timeout=120, stdin=subprocess.DEVNULL)
     check("3 runs of 3 tests (2 boots)" in r.stdout, "three tests, two distinct boots: two runs",
@@ -690,9 +688,9 @@ def main() -> int:
             f.write(SPIN_INI)
         intr = os.path.join(scratch, "intr")
         p = subprocess.Popen(PYTHON + [os.path.join(GRADER, "grade.py"), "--lab", "1",
-                              "--build", os.path.join(scratch, "build"), "--tests-file",
-                              spin_ini, "--out", intr, "--jobs", "3",
-                              "--emu", "qemu", "--no-record"],
+                                       "--build", os.path.join(scratch, "build"), "--tests-file",
+                                       spin_ini, "--out", intr, "--jobs", "3",
+                                       "--emu", "qemu", "--no-record"],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              stdin=subprocess.DEVNULL, start_new_session=True,
                              # make test runs this self-test as a background
@@ -734,8 +732,8 @@ def main() -> int:
         print("run.py")
         for emu in emus:
             r = subprocess.run(PYTHON + [os.path.join(GRADER, "run.py"), "--emu", emu,
-                                "--lab", "1", "--build", os.path.join(scratch, "build"),
-                                "--tests-file", TESTS_INI, "--test", "good"],
+                                         "--lab", "1", "--build", os.path.join(scratch, "build"),
+                                         "--tests-file", TESTS_INI, "--test", "good"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                stdin=subprocess.DEVNULL, timeout=60)
             check(r.returncode == 0 and "hello on the console" in r.stdout
@@ -743,8 +741,8 @@ def main() -> int:
                   r.stdout[-600:])
         t0 = time.monotonic()
         r = subprocess.run(PYTHON + [os.path.join(GRADER, "run.py"), "--emu", "qemu",
-                            "--lab", "1", "--build", os.path.join(scratch, "build"),
-                            "--tests-file", TESTS_INI, "--test", "hang", "--timeout", "1"],
+                                     "--lab", "1", "--build", os.path.join(scratch, "build"),
+                                     "--tests-file", TESTS_INI, "--test", "hang", "--timeout", "1"],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            stdin=subprocess.DEVNULL, timeout=60)
         # run.py's own words say the 1 s --timeout stopped it (the test's

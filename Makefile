@@ -414,18 +414,15 @@ NATIVE_SRCS := bench/bench.c $(wildcard bench/native/*.c bench/native/*.S) \
   lab2-traps/guest/trap_entry.S lab1-boot/common/format.c lab1-boot/common/string.c
 NATIVE_OBJS := $(patsubst %,build/bench/obj/%.o,$(basename $(NATIVE_SRCS)))
 
-$(BENCH_PV): $(BUILD)/obj/bench/bench.o $(BUILD)/obj/bench/port_pv.o $(LIBGUEST) $(GUEST_LDS)
-	@mkdir -p $(@D)
+$(BENCH_PV): $(BUILD)/obj/bench/bench.o $(BUILD)/obj/bench/port_pv.o $(LIBGUEST) $(GUEST_LDS) | $$(@D)/.
 	@$(call say,LD,$@)
 	$(Q)$(LD) $(LDFLAGS) -T $(GUEST_LDS) -o $@ $(filter %.o,$^) --whole-archive $(LIBGUEST) --no-whole-archive $(LIBGCC)
 
-build/bench/obj/%.o: %.c $(NATIVE_FLAGS_STAMP) | toolchain
-	@mkdir -p $(@D)
+build/bench/obj/%.o: %.c $(NATIVE_FLAGS_STAMP) | toolchain $$(@D)/.
 	@$(call say,CC,$<)
 	$(Q)$(CC) $(CFLAGS) -DPORT_NATIVE -Ibench -c $< -o $@
 
-build/bench/obj/%.o: %.S $(NATIVE_FLAGS_STAMP) | toolchain
-	@mkdir -p $(@D)
+build/bench/obj/%.o: %.S $(NATIVE_FLAGS_STAMP) | toolchain $$(@D)/.
 	@$(call say,AS,$<)
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
@@ -445,8 +442,7 @@ endif
 # lab 6's image, made by lab 6's script (no lab 6 here: no disk, no row).
 NATIVE_DISK := build/bench/guests/disk.img
 MKDISK := lab6-isolation/tests/mkdisk.py
-$(NATIVE_DISK): $(MKDISK)
-	@mkdir -p $(@D)
+$(NATIVE_DISK): $(MKDISK) | $$(@D)/.
 	$(Q)$(PYTHON_TOOL) $(MKDISK) $@ 2048 >/dev/null
 
 bench-build: build $(NATIVE) $(if $(wildcard $(MKDISK)),$(NATIVE_DISK)) \
